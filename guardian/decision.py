@@ -1,0 +1,45 @@
+"""What the engine decides about one request, as plain data.
+
+The engine returns reason codes, never sentences: block pages, the activity
+log and the app translate them (see `guardian/i18n.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    ALLOW = "allow"
+    BLOCK = "block"
+
+
+class Reason(StrEnum):
+    ALLOWED = "allowed"  # nothing in the policy applies
+    ALLOW_RULE = "allow_rule"  # the parent allowed this domain or URL
+    BLOCK_RULE = "block_rule"  # the parent blocked this domain or URL
+    CATEGORY = "category"  # the site is in a category blocked for this child
+    NOT_ASSIGNED = "not_assigned"  # this device belongs to no child profile
+    INVALID_HOST = "invalid_host"  # the request names no usable host
+    POLICY_UNAVAILABLE = "policy_unavailable"  # the filter could not load its policy
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: Reason
+    category: str | None = None
+    # The parent's rule that decided, as typed (`example.com`, `example.com/games`).
+    rule: str | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return self.action is Action.BLOCK
+
+
+ALLOWED = Decision(Action.ALLOW, Reason.ALLOWED)
+
+
+def block(reason: Reason, category: str | None = None, rule: str | None = None) -> Decision:
+    return Decision(Action.BLOCK, reason, category, rule)
