@@ -1,0 +1,58 @@
+"""`guardian proxy` and `guardian ca path`: the filter and its certificate."""
+
+from __future__ import annotations
+
+import argparse
+
+from guardian.cli.context import CliContext
+from guardian.errors import UsageError
+
+DEFAULT_LISTEN = "127.0.0.1:8080"
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    proxy = commands.add_parser("proxy", help="run the filter in the foreground")
+    proxy.add_argument(
+        "--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
+        help=f"main listening address (default {DEFAULT_LISTEN}); "
+             "children's own ports listen on the same host",
+    )
+    proxy.add_argument(
+        "--set", dest="options", action="append", default=[], metavar="NAME=VALUE",
+        help="set a mitmproxy option, e.g. ssl_verify_upstream_trusted_ca=/path/ca.pem",
+    )
+    proxy.set_defaults(handler=run_proxy)
+
+    ca = commands.add_parser("ca", help="the filter's certificate authority")
+    ca_commands = ca.add_subparsers(dest="ca_command", metavar="COMMAND", required=True)
+    path = ca_commands.add_parser("path", help="print the CA certificate to install in browsers")
+    path.set_defaults(handler=print_ca_path)
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, sep, port_text = text.rpartition(":")
+    if not sep:
+        host, port_text = "127.0.0.1", text
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise UsageError(f"--listen needs HOST:PORT, not {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise UsageError(f"port {port} is not between 1 and 65535")
+    return host, port
+
+
+def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
+    from proxy_addons.server import ProxyConfig, run_proxy as serve
+
+    host, port = parse_listen(args.listen)
+    return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options)))
+
+
+def print_ca_path(args: argparse.Namespace, context: CliContext) -> int:
+    from proxy_addons.certificates import ensure_ca
+
+    context.data_dir.ensure()
+    print(ensure_ca(context.data_dir.ca_dir))
+    return 0

@@ -1,0 +1,128 @@
+"""Opening the database: engine set-up, migrations at start-up, sessions.
+
+SQLite is configured once here, on every new connection: foreign keys on,
+WAL so the proxy's log writes and the app's reads do not block each other,
+`synchronous=NORMAL` (safe with WAL: a crash loses no committed transaction;
+a power cut may lose the last ones) and a busy timeout so that two writers
+wait for each other instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from guardian.categories import CATEGORIES
+from guardian.errors import StorageError
+from guardian.storage.models import Category
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine with Guardian's connection settings for `url`."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise StorageError(f"the database refused the change: {_short(exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Open `url`, bring its schema up to date and seed the category table.
+
+    Raises StorageError with one clear sentence when the database cannot be
+    opened or migrated; nothing stored is touched in that case.
+    """
+    _prepare_sqlite_file(url)
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as connection:
+            if migrate:
+                config = _alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions.begin() as session:
+            _seed_categories(session)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StorageError(f"cannot open the database ({_describe(url)}): {_short(exc)}") from exc
+    return Database(engine, sessions)
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    """Create the SQLite file owner-only before SQLite does it with the umask."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url:
+        return
+    path = Path(url[len(prefix) :])
+    if not path.parent.is_dir():
+        raise StorageError(f"cannot open the database: the folder {path.parent} does not exist")
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise StorageError(f"cannot create the database {path}: {exc.strerror}") from exc
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(files("guardian.storage") / "migrations"))
+    return config
+
+
+def _seed_categories(session: Session) -> None:
+    known = set(session.scalars(select(Category.code)))
+    session.add_all(Category(code=code) for code in CATEGORIES if code not in known)
+
+
+def _describe(url: str) -> str:
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///") :]
+    return url.split("@")[-1]  # never show a password
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:200]

@@ -1,0 +1,203 @@
+"""The household's data as SQLAlchemy 2 typed models.
+
+Rows stay inside `guardian.storage`; what crosses a thread or process
+boundary is a frozen dataclass built from them (see `guardian.policy`).
+Times are stored in UTC and always come back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+IntPK = Annotated[int, mapped_column(Integer, primary_key=True)]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
+ProfileRef = Annotated[int, mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))]
+CategoryCode = Annotated[str, mapped_column(String(32))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PolicyState(Base):
+    """One row: the policy version every filter polls to notice a change."""
+
+    __tablename__ = "policy_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+    changed_at: Mapped[Timestamp]
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    age: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    # Traffic from devices no other attribution matches goes to the default profile.
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[Timestamp]
+
+    attributions: Mapped[list[Attribution]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan"
+    )
+    category_settings: Mapped[list[ProfileCategory]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan"
+    )
+    rules: Mapped[list[Rule]] = relationship(back_populates="profile", cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("age >= 0 AND age < 130", name="age_range"),)
+
+
+class Attribution(Base):
+    """How a child's traffic reaches their profile: a listening port or a client network."""
+
+    __tablename__ = "attributions"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    kind: Mapped[str] = mapped_column(String(8))  # "port" | "client"
+    value: Mapped[str] = mapped_column(String(64))  # "8081" | "192.168.1.20/32"
+
+    profile: Mapped[Profile] = relationship(back_populates="attributions")
+
+    __table_args__ = (
+        UniqueConstraint("kind", "value", name="kind_value"),
+        CheckConstraint("kind IN ('port', 'client')", name="kind"),
+    )
+
+
+class Category(Base):
+    """A content category; its names in each language live in the locale files."""
+
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ProfileCategory(Base):
+    __tablename__ = "profile_categories"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    category_code: Mapped[str] = mapped_column(
+        ForeignKey("categories.code", ondelete="CASCADE"), primary_key=True
+    )
+    blocked: Mapped[bool]
+
+    profile: Mapped[Profile] = relationship(back_populates="category_settings")
+
+
+class Rule(Base):
+    """A parent's allow or block rule for one child: a domain or a URL prefix."""
+
+    __tablename__ = "rules"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    action: Mapped[str] = mapped_column(String(8))  # "allow" | "block"
+    host: Mapped[str] = mapped_column(String(253))  # canonical host
+    # Normalized path prefix; "" means the whole domain.
+    path: Mapped[str] = mapped_column(String(2048), default="")
+    created_at: Mapped[Timestamp]
+
+    profile: Mapped[Profile] = relationship(back_populates="rules")
+
+    __table_args__ = (
+        UniqueConstraint("profile_id", "action", "host", "path", name="target"),
+        CheckConstraint("action IN ('allow', 'block')", name="action"),
+    )
+
+
+class ListSource(Base):
+    """A list the parent imported; its normalized entries live in a file beside the database."""
+
+    __tablename__ = "list_sources"
+
+    id: Mapped[IntPK]
+    location: Mapped[str] = mapped_column(String(2048))  # the path or URL it came from
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    format: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(255))
+    domain_count: Mapped[int]
+    url_count: Mapped[int]
+    bad_lines: Mapped[int]
+    imported_at: Mapped[Timestamp]
+
+    __table_args__ = (UniqueConstraint("location", "category_code", name="location_category"),)
+
+
+class RequestLog(Base):
+    """One row per request a child's browser made through the filter.
+
+    Only what a parent needs: no query string, no headers, no client address.
+    """
+
+    __tablename__ = "request_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime())
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"))
+    host: Mapped[str] = mapped_column(String(253))
+    path: Mapped[str] = mapped_column(String(2048))
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[int | None]
+    decision: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32))
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        Index("ix_request_log_profile_time", "profile_id", "time"),
+        Index("ix_request_log_time", "time"),
+    )

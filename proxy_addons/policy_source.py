@@ -1,0 +1,183 @@
+"""The filter's view of the household policy: loaded off the event loop, swapped in whole.
+
+`PolicyHolder` is what the hooks read: the current `HouseholdPolicy`, or the
+reason it could not be loaded (then children's requests are blocked with the
+"filter unavailable" page: Guardian fails closed). `PolicyReloader` polls the
+policy version once a second in a worker thread and reloads on a change, so
+a rule added by the command line or the app applies within about a second,
+and a database that was missing or broken is picked up as soon as it works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from guardian.domain_index import DomainIndex
+from mitmproxy import ctx
+
+from guardian.errors import GuardianError
+from guardian.policy import HouseholdPolicy, load_policy
+from guardian.storage.database import Database, open_database
+from guardian.storage.policy_version import policy_version
+
+logger = logging.getLogger("guardian.policy")
+
+
+class SharedDatabase:
+    """One database connection pool for the filter's worker threads, opened on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Database:
+        with self._lock:
+            if self._db is None:
+                self._db = open_database(self.url)
+            return self._db
+
+    def reset(self) -> None:
+        """Drop the pool after an error, so the next use opens it afresh."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+@dataclass
+class PolicyHolder:
+    policy: HouseholdPolicy | None = None
+    error: str | None = "the policy has not been loaded yet"
+
+
+class PolicyReloader:
+    def __init__(
+        self,
+        holder: PolicyHolder,
+        database: SharedDatabase,
+        index_path: Path,
+        listen_ports: ListenerSync | None = None,
+        interval: float = 1.0,
+    ) -> None:
+        self.holder = holder
+        self.database = database
+        self.index_path = index_path
+        self.listeners = listen_ports
+        self.interval = interval
+        self._index: DomainIndex = DomainIndex.EMPTY
+        self._index_stamp: tuple[int, int, int] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def load_now(self) -> None:
+        """Load synchronously, before the proxy starts serving (at start-up only)."""
+        self._set(*self._read_if_changed(force=True))
+
+    def running(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    def done(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _watch(self) -> None:
+        while True:
+            try:
+                policy, error = await asyncio.to_thread(self._read_if_changed)
+                self._apply(policy, error)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never let the watcher die: fail closed instead
+                self._apply(None, f"unexpected error: {exc}")
+            await asyncio.sleep(self.interval)
+
+    def _read_if_changed(
+        self, force: bool = False
+    ) -> tuple[HouseholdPolicy | None, str | None]:
+        """Runs in a worker thread. Returns (new policy or None if unchanged, error)."""
+        try:
+            index_changed = self._refresh_index()
+            db = self.database.get()
+            with db.begin() as session:
+                current = self.holder.policy
+                if (not force and not index_changed and current is not None
+                        and policy_version(session) == current.version):
+                    return None, None
+                return load_policy(session, self._index), None
+        except GuardianError as exc:
+            self.database.reset()
+            return None, exc.message
+        except Exception as exc:
+            self.database.reset()
+            return None, f"{type(exc).__name__}: {exc}"
+
+    def _refresh_index(self) -> bool:
+        try:
+            stat = os.stat(self.index_path)
+            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            stamp = None
+        if stamp == self._index_stamp:
+            return False
+        old = self._index
+        self._index = DomainIndex.open(self.index_path)
+        self._index_stamp = stamp
+        # The old mapping may still be read by a snapshot in use; it is
+        # released when the last policy referring to it is dropped.
+        del old
+        return True
+
+    def _apply(self, policy: HouseholdPolicy | None, error: str | None) -> None:
+        """On the event loop: swap in the new policy and listen on its ports."""
+        self._set(policy, error)
+        if policy is not None and self.holder.policy is policy and self.listeners is not None:
+            self.listeners.sync(policy.ports)
+
+    def _set(self, policy: HouseholdPolicy | None, error: str | None) -> None:
+        """Swap in the new policy, or record why there is none."""
+        if error is not None:
+            if self.holder.error != error:
+                logger.warning("Children's traffic is blocked: the policy cannot be loaded: %s",
+                               error)
+            # Fail closed: without a policy we cannot know what is allowed.
+            self.holder.policy = None
+            self.holder.error = error
+            return
+        if policy is None:
+            return
+        if self.holder.error is not None:
+            logger.info("Household policy loaded (version %d, %d profiles)",
+                        policy.version, len(policy.profiles))
+        self.holder.policy = policy
+        self.holder.error = None
+
+
+class ListenerSync:
+    """Keeps mitmproxy listening on each child's port as profiles change."""
+
+    def __init__(self, listen_host: str, main_port: int) -> None:
+        self.listen_host = listen_host
+        self.main_port = main_port
+        self._ports: tuple[int, ...] = ()
+
+    def modes(self, ports: tuple[int, ...]) -> list[str]:
+        host = f"[{self.listen_host}]" if ":" in self.listen_host else self.listen_host
+        return ["regular"] + [
+            f"regular@{host}:{port}" for port in ports if port != self.main_port
+        ]
+
+    def remember(self, ports: tuple[int, ...]) -> None:
+        """Record the ports the proxy was started with."""
+        self._ports = ports
+
+    def sync(self, ports: tuple[int, ...]) -> None:
+        if ports == self._ports:
+            return
+        self._ports = ports
+        ctx.options.update(mode=self.modes(ports))
+        logger.info("Listening for children's ports: %s", ", ".join(map(str, ports)) or "none")
