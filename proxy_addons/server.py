@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mitmproxy import exceptions, options
 from mitmproxy.addons import core, errorcheck, next_layer, proxyserver, tlsconfig
@@ -46,12 +48,16 @@ def run_proxy(config: ProxyConfig) -> int:
 
 
 async def _serve(config: ProxyConfig) -> int:
+    confdir = config.data_dir.ca_dir
     try:
         config.data_dir.ensure()
     except GuardianError as exc:
         # Keep serving: with no data folder there is no policy, so every
         # child's request gets the "filter unavailable" page (fail closed).
+        # A temporary CA lets that page be answered; browsers will not trust
+        # it, which also fails closed.
         logger.error("%s", exc.message)
+        confdir = Path(tempfile.mkdtemp(prefix="guardian-ca-"))
 
     master = Master(options.Options(), with_termlog=True)
     holder = PolicyHolder()
@@ -74,7 +80,7 @@ async def _serve(config: ProxyConfig) -> int:
         master.options.update(
             listen_host=config.listen_host,
             listen_port=config.listen_port,
-            confdir=str(config.data_dir.ca_dir),
+            confdir=str(confdir),
             connection_strategy="lazy",
             stream_large_bodies=STREAM_LARGE_BODIES,
             mode=listeners.modes(ports),

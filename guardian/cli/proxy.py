@@ -44,7 +44,8 @@ def parse_listen(text: str) -> tuple[str, int]:
 
 
 def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
-    from proxy_addons.server import ProxyConfig, run_proxy as serve
+    from proxy_addons.server import ProxyConfig
+    from proxy_addons.server import run_proxy as serve
 
     host, port = parse_listen(args.listen)
     return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options)))
