@@ -129,7 +129,7 @@ def remove_rule(session: Session, profile: Profile, action: str, target: str) ->
     host, path = split_target(target)
     for rule in profile.rules:
         if rule.action == action and rule.host == host and rule.path == (path or ""):
-            session.delete(rule)
+            profile.rules.remove(rule)  # delete-orphan removes the row
             bump_policy_version(session)
             return
     raise NotFound(f"{profile.name!r} has no {action} rule for {target!r}")
