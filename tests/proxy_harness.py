@@ -168,10 +168,11 @@ class GuardianProxy:
     port: int = field(default_factory=free_port)
     upstream_ca: Path | None = None
     extra_args: tuple[str, ...] = ()
+    log_dir: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
     def __post_init__(self) -> None:
-        self.log_path = self.data_dir.parent / f"proxy-{self.port}.log"
+        self.log_path = (self.log_dir or self.data_dir.parent) / f"proxy-{self.port}.log"
 
     def command(self) -> list[str]:
         args = [sys.executable, "-m", "guardian", "--data-dir", str(self.data_dir),

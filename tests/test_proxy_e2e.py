@@ -63,9 +63,12 @@ def household(tmp_path_factory, upstream_ca):  # type: ignore[no-untyped-def]
     ok(data_dir, "profile", "add", "An", "--age", "9", "--language", "vi", "--default")
     ok(data_dir, "profile", "add", "Bình", "--age", "15", "--language", "en",
        "--port", str(binh_port))
-    lists = root / "gambling.txt"
-    lists.write_text("# casinos\ncasino.example\n||poker.example^\nnot a domain\n")
-    ok(data_dir, "lists", "import", str(lists), "--category", "gambling")
+    domains = root / "gambling.txt"
+    domains.write_text("# casinos\ncasino.example\nnot a domain!\n")
+    ok(data_dir, "lists", "import", str(domains), "--category", "gambling")
+    adblock = root / "gambling-abp.txt"
+    adblock.write_text("[Adblock Plus 2.0]\n! poker\n||poker.example^\n##.ad-banner\n")
+    ok(data_dir, "lists", "import", str(adblock), "--category", "gambling")
     ok(data_dir, "rule", "add", "An", "block", "blocked.example")
     ok(data_dir, "rule", "add", "An", "block", "localhost/private")
     with GuardianProxy(data_dir, upstream_ca=upstream_ca.ca_path) as proxy:
@@ -116,7 +119,7 @@ def test_category_lists_block_every_spelling(household, scheme, host) -> None:  
 
 
 def test_port_attribution_uses_that_childs_policy_and_language(household, web) -> None:  # type: ignore[no-untyped-def]
-    (proxy, binh_port), (plain, _) = household, web
+    (_, binh_port), (plain, _) = household, web
     reply = fetch(binh_port, f"http://localhost:{plain.port}/private/diary")
     assert reply.status == 200  # An's rule is not Bình's
     blocked = fetch(binh_port, "http://casino.example/")
@@ -246,7 +249,7 @@ def test_fails_closed_when_the_data_folder_cannot_be_created(tmp_path, web) -> N
     plain, _ = web
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
-    with GuardianProxy(blocker / "data") as proxy:
+    with GuardianProxy(blocker / "data", log_dir=tmp_path) as proxy:
         reply = fetch(proxy.port, f"http://localhost:{plain.port}/")
     assert reply.status == 503
     assert "cannot create Guardian's data folder" in proxy.log()

@@ -197,7 +197,8 @@ def test_two_writers_at_once_never_see_database_is_locked(data_dir) -> None:  # 
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(d, t)) for d, t in ((first, "a"), (second, "b"))]
+    pairs = ((first, "a"), (second, "b"))
+    threads = [threading.Thread(target=write, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:

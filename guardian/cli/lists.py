@@ -17,7 +17,14 @@ from sqlalchemy import select
 from guardian.categories import CATEGORIES, is_category
 from guardian.cli.context import CliContext, print_json
 from guardian.errors import UsageError
-from guardian.lists import FORMATS, compile_index, fetch_list, parse_list, write_source_file
+from guardian.lists import (
+    FILE_FORMATS,
+    FOLDER_FORMATS,
+    compile_index,
+    fetch_list,
+    parse_list,
+    write_source_file,
+)
 from guardian.storage.models import ListSource
 from guardian.storage.policy_version import bump_policy_version
 
@@ -28,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     imp = actions.add_parser("import", help="import a list file, folder or URL into a category")
     imp.add_argument("location", metavar="PATH_OR_URL")
     imp.add_argument("--category", required=True, help=f"one of: {', '.join(CATEGORIES)}")
-    imp.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    imp.add_argument("--format", default="auto", choices=("auto", *FILE_FORMATS, *FOLDER_FORMATS))
     imp.set_defaults(handler=import_command)
     listing = actions.add_parser("list", help="the imported lists")
     listing.add_argument("--json", action="store_true")
@@ -81,10 +88,13 @@ def import_command(args: argparse.Namespace, context: CliContext) -> int:
         (data_dir.lists_dir / replaced).unlink(missing_ok=True)
     print(f"Imported {len(parsed.domains)} domains and {len(parsed.urls)} URLs into "
           f"{args.category} from {location} (format {parsed.format}).")
+    if parsed.unsupported_lines:
+        print(f"Left out {parsed.unsupported_lines} rules of kinds Guardian does not apply "
+              "(cosmetic, exception or path rules).")
     if parsed.bad_lines:
         print(f"Skipped {parsed.bad_lines} bad lines, for example:")
-        for line_number, text in parsed.bad_examples:
-            print(f"  line {line_number}: {text}")
+        for bad in parsed.bad_examples:
+            print(f"  {bad.file} line {bad.line}: {bad.text}")
     print(f"Index: {stats.domains} domains, {stats.urls} URLs in {stats.seconds:.2f} s.")
     return 0
 
