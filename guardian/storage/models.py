@@ -201,3 +201,13 @@ class RequestLog(Base):
         Index("ix_request_log_profile_time", "profile_id", "time"),
         Index("ix_request_log_time", "time"),
     )
+
+
+class Setting(Base):
+    """Household-wide settings the app and the filter share (not UI preferences)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(4096))
+    changed_at: Mapped[Timestamp]
