@@ -68,7 +68,7 @@ _KEY_BITS = _EMPTY & ~_TAG_MASK
 _FLAG_SINGLE_LABEL = 1  # some listed name is a single label (a TLD)
 _FILTER_BITS_PER_PARENT = 8
 # Hosts repeat a lot (a page loads dozens of resources from a few hosts);
-# a hit in this cache costs a fifth of a lookup.
+# a hit in this cache costs ~0.1 us against ~2 us for a lookup.
 _CACHE_SIZE = 4096
 
 
@@ -76,13 +76,15 @@ def name_key(name: str) -> int:
     """The stable 64-bit key of the canonical `name`.
 
     Python's `hash()` changes with every process, so keys come from CRC-32
-    of the name and of the name reversed. Measured per name: this pair
-    ~0.26 us, blake2b(digest_size=8) ~0.5 us, md5/sha1 ~0.6 us, and the
-    bigger cost makes the 500,000 lookups a second target unreachable.
-    Either CRC is linear, but the two see the bytes in opposite orders, so
-    only a difference of the two names that both polynomials divide makes
-    them collide; on 2,000,000 sequential, nested and random names every 40
-    bits of the key collided as often as a random function's.
+    of the name and of the name reversed. Measured per name on the
+    development machine: this pair 0.26 us, blake2b(digest_size=8) 0.50 us,
+    sha1 0.57 us, md5 0.61 us; a lookup hashes one to three names. Each CRC
+    is linear, so two names collide only when their difference lies in the
+    kernel of both maps; reading the bytes in opposite orders makes those
+    different maps, and CRC-32 never maps a short difference (a changed
+    label, a counter) to zero. On 2,000,000 sequential, nested and random
+    names every 40-bit slice of the key collided as often as a random
+    function's (0-4 pairs against 1.4-1.8 expected).
     """
     data = name.encode()
     return crc32(data) << 32 | crc32(data[::-1])
@@ -251,6 +253,7 @@ class DomainIndex:
 
     @property
     def url_count(self) -> int:
+        """The number of (host, path prefix) URL entries."""
         return sum(len(rules) for rules in self._urls.values())
 
     def mask_of(self, host: str) -> int:
@@ -304,11 +307,11 @@ def _classifier(
 ) -> Callable[[str], int]:
     """The lookup behind `DomainIndex.mask_of`, as a closure over the tables.
 
-    Built by hand for speed: this runs for every request, and here an
-    attribute load, a call or a generator step costs as much as reading a
-    slot, so the tables are closure variables and `name_key`, the probe and
-    the suffix walk are inlined (measured: ~8 % for the closure, ~10 % for
-    the walk against `domain_suffixes`).
+    The walk goes from the shortest parent to the host, the opposite of
+    `domain_suffixes`, so that it can stop early (see the module notes).
+    It runs for every request, where an attribute load or a call costs as
+    much as reading a slot, so the tables are closure variables and
+    `name_key` and the probe are written out in the loop.
     """
     filter_mask = len(words) * 64 - 1
 
