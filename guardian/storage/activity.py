@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from guardian.storage.models import Profile, RequestLog
@@ -75,4 +75,120 @@ def recent_activity(
             category=row.category, bytes=row.bytes,
         )
         for row, name in session.execute(query)
+    ]
+
+
+# The parent app's log view: pages in (time, id) order, so that the millionth
+# row costs what the first does (keyset pagination, no OFFSET), and counts for
+# the overview.
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityQuery:
+    """Which rows the parent wants to see, and in which order."""
+
+    profile_id: int | None = None
+    decision: str | None = None  # "allow" | "block"
+    text: str = ""  # a piece of the host or the path, any case
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    newest_first: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityCursor:
+    """The last row of a page; the next page starts just after it."""
+
+    time: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    id: int
+    time: datetime
+    profile: str | None
+    host: str
+    path: str
+    method: str
+    status: int | None
+    decision: str
+    reason: str
+    category: str | None
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    records: tuple[ActivityRecord, ...]
+    next_cursor: ActivityCursor | None  # None: this was the last page
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileDayCounts:
+    profile_id: int | None
+    requests: int
+    blocked: int
+
+
+def activity_page(
+    session: Session,
+    query: ActivityQuery,
+    after: ActivityCursor | None = None,
+    limit: int = 200,
+) -> ActivityPage:
+    """One page of the log matching `query`, starting after `after` (keyset on time, id)."""
+    statement = select(RequestLog, Profile.name).outerjoin(
+        Profile, RequestLog.profile_id == Profile.id
+    )
+    if query.profile_id is not None:
+        statement = statement.where(RequestLog.profile_id == query.profile_id)
+    if query.decision is not None:
+        statement = statement.where(RequestLog.decision == query.decision)
+    if query.text.strip():
+        text = query.text.strip()
+        statement = statement.where(or_(
+            RequestLog.host.contains(text, autoescape=True),
+            RequestLog.path.contains(text, autoescape=True),
+        ))
+    if query.since is not None:
+        statement = statement.where(RequestLog.time >= query.since)
+    if query.until is not None:
+        statement = statement.where(RequestLog.time < query.until)
+    if query.newest_first:
+        if after is not None:
+            statement = statement.where(RequestLog.time <= after.time, or_(
+                RequestLog.time < after.time, RequestLog.id < after.id))
+        statement = statement.order_by(RequestLog.time.desc(), RequestLog.id.desc())
+    else:
+        if after is not None:
+            statement = statement.where(RequestLog.time >= after.time, or_(
+                RequestLog.time > after.time, RequestLog.id > after.id))
+        statement = statement.order_by(RequestLog.time.asc(), RequestLog.id.asc())
+    rows = session.execute(statement.limit(limit + 1)).all()
+    records = tuple(
+        ActivityRecord(
+            id=row.id, time=row.time, profile=name, host=row.host, path=row.path,
+            method=row.method, status=row.status, decision=row.decision, reason=row.reason,
+            category=row.category, bytes=row.bytes,
+        )
+        for row, name in rows[:limit]
+    )
+    more = len(rows) > limit and records
+    return ActivityPage(
+        records, ActivityCursor(records[-1].time, records[-1].id) if more else None
+    )
+
+
+def counts_since(session: Session, since: datetime) -> list[ProfileDayCounts]:
+    """Requests and blocks per profile from `since` on (None: traffic of no profile)."""
+    blocked = func.sum(case((RequestLog.decision == "block", 1), else_=0))
+    statement = (
+        select(RequestLog.profile_id, func.count(), blocked)
+        .where(RequestLog.time >= since)
+        .group_by(RequestLog.profile_id)
+    )
+    return [
+        ProfileDayCounts(profile_id, int(requests), int(blocks or 0))
+        for profile_id, requests, blocks in session.execute(statement)
     ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,3 +141,131 @@ def remove_rule(session: Session, profile: Profile, action: str, target: str) ->
 def rule_text(rule: Rule) -> str:
     """A rule as a parent would type it: `example.com` or `example.com/games`."""
     return rule.host + rule.path
+
+
+# What the parent app reads and changes. Rows stay here; frozen summaries cross threads.
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    id: int
+    name: str
+    age: int
+    language: str
+    is_default: bool
+    ports: tuple[int, ...]
+    clients: tuple[str, ...]
+    blocked_categories: tuple[str, ...]  # in catalogue order
+    rule_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleEntry:
+    action: str  # "allow" | "block"
+    target: str  # as a parent types it: `example.com` or `example.com/games`
+    created_at: datetime
+
+
+def summarize_profile(profile: Profile) -> ProfileSummary:
+    blocked = {s.category_code for s in profile.category_settings if s.blocked}
+    return ProfileSummary(
+        id=profile.id,
+        name=profile.name,
+        age=profile.age,
+        language=profile.language,
+        is_default=profile.is_default,
+        ports=tuple(sorted(int(a.value) for a in profile.attributions if a.kind == "port")),
+        clients=tuple(sorted(a.value for a in profile.attributions if a.kind == "client")),
+        blocked_categories=tuple(code for code in CATEGORIES if code in blocked),
+        rule_count=len(profile.rules),
+    )
+
+
+def profile_summaries(session: Session) -> list[ProfileSummary]:
+    return [summarize_profile(profile) for profile in list_profiles(session)]
+
+
+def get_profile(session: Session, profile_id: int) -> Profile:
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        raise NotFound(f"no profile with id {profile_id} (it may have been removed)")
+    return profile
+
+
+def category_states(profile: Profile) -> dict[str, bool]:
+    """Every category, in catalogue order, and whether it is blocked for `profile`."""
+    blocked = {s.category_code: s.blocked for s in profile.category_settings}
+    return {code: blocked.get(code, False) for code in CATEGORIES}
+
+
+def rule_entries(profile: Profile) -> list[RuleEntry]:
+    rules = sorted(profile.rules, key=lambda r: (r.host, r.path, r.action))
+    return [RuleEntry(r.action, rule_text(r), r.created_at) for r in rules]
+
+
+def update_profile(
+    session: Session,
+    profile: Profile,
+    *,
+    name: str | None = None,
+    age: int | None = None,
+    language: str | None = None,
+    default: bool | None = None,
+    reset_categories: bool = False,
+) -> None:
+    """Change a child's details; `reset_categories` applies the preset of their (new) age."""
+    if name is not None:
+        name = name.strip()
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise UsageError(f"a profile name must be 1 to {MAX_NAME_LENGTH} characters")
+        if name != profile.name and session.scalars(
+            select(Profile).where(Profile.name == name, Profile.id != profile.id)
+        ).first():
+            raise AlreadyExists(f"a profile named {name!r} already exists")
+        profile.name = name
+    if age is not None:
+        if not 0 <= age < 130:
+            raise UsageError(f"age {age} is not a plausible age")
+        profile.age = age
+    if language is not None:
+        if language not in LANGUAGES:
+            raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        profile.language = language
+    if default is not None:
+        if default:
+            for other in session.scalars(select(Profile).where(Profile.is_default)):
+                if other.id != profile.id:
+                    other.is_default = False
+        profile.is_default = default
+    if reset_categories:
+        blocked = blocked_categories_for_age(profile.age)
+        for code in CATEGORIES:
+            set_category(session, profile, code, code in blocked)
+    session.flush()
+    bump_policy_version(session)
+
+
+def remove_attribution(session: Session, profile: Profile, kind: str, value: str) -> None:
+    """Stop sending traffic from a port or client network to `profile`."""
+    for attribution in profile.attributions:
+        if attribution.kind == kind and attribution.value == value:
+            profile.attributions.remove(attribution)  # delete-orphan removes the row
+            session.flush()  # free the (kind, value) before anyone claims it again
+            bump_policy_version(session)
+            return
+    raise NotFound(f"{profile.name!r} has no {kind} {value}")
+
+
+def replace_attributions(
+    session: Session, profile: Profile, *, ports: Iterable[int], clients: Iterable[str]
+) -> None:
+    """Make `profile`'s ports and client networks exactly these, checking each."""
+    wanted = {("port", port_value(p)) for p in ports} | {("client", client_value(c))
+                                                        for c in clients}
+    current = {(a.kind, a.value) for a in profile.attributions}
+    for kind, value in sorted(current - wanted):
+        remove_attribution(session, profile, kind, value)
+    for kind, value in sorted(wanted - current):
+        add_attribution(session, profile, kind, value)
+    session.flush()
+    bump_policy_version(session)
