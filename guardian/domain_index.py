@@ -2,10 +2,10 @@
 
 The proxy asks this index about every request, and the lists behind it hold
 millions of names, so a Python set is out of the question (2,000,000 names
-take ~140 MB and 0.7 s to build). Instead the index is one file, written
-once by `guardian.lists.compile_index` and memory-mapped read-only here:
-opening it costs the same for ten names or ten million, and processes that
-map the same file share its pages.
+take ~140 MB and 0.7 s to build). Instead the index is one file, written by
+`IndexBuilder` when the lists are compiled (`guardian.lists.compile_index`)
+and memory-mapped read-only here: opening it costs the same for ten names
+or ten million, and processes that map the same file share its pages.
 
 File layout (all integers little-endian):
 
@@ -44,7 +44,7 @@ import mmap
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, NoReturn, Self
@@ -90,59 +90,81 @@ def name_key(name: str) -> int:
     return crc32(data) << 32 | crc32(data[::-1])
 
 
-def write_index(
-    domains: Mapping[str, int], urls: Mapping[tuple[str, str], int], out: BinaryIO
-) -> int:
-    """Write an index of `domains` (name -> mask) and `urls` ((host, path) -> mask).
+class IndexBuilder:
+    """Collects entries for an index file, keyed as the file keys them.
 
-    Names and hosts must be canonical (`normalize_host`), paths normalized
-    (`normalize_path`). Entries with an empty mask are left out. Returns the
-    number of bytes written.
+    Only keys and masks are kept, not names: compiling millions of names
+    then needs a fraction of the memory a dict of names would.
     """
-    mask_values = sorted({mask for mask in domains.values() if mask})
-    if len(mask_values) >= _MASK_SLOTS:
-        raise ListError(
-            f"The lists put names in {len(mask_values)} different combinations of "
-            f"categories, more than the index can hold ({_MASK_SLOTS - 1})."
-        )
-    tag_of = {mask: tag for tag, mask in enumerate(mask_values)}
-    masks = array("Q", mask_values + [0] * (_MASK_SLOTS - len(mask_values)))
 
-    by_key: dict[int, int] = {}
-    parents: set[int] = set()
-    flags = 0
-    for name, mask in domains.items():
+    def __init__(self) -> None:
+        self._by_key: dict[int, int] = {}
+        self._parents: set[int] = set()
+        self._urls: dict[tuple[str, str], int] = {}
+        self._flags = 0
+
+    def __len__(self) -> int:
+        """Distinct domain names added (names whose keys collide count once)."""
+        return len(self._by_key)
+
+    @property
+    def url_count(self) -> int:
+        """Distinct (host, path prefix) URL entries added."""
+        return len(self._urls)
+
+    def add_domain(self, name: str, mask: int) -> None:
+        """Put the canonical `name` (and so everything below it) in the categories of `mask`."""
         if not mask:
-            continue
+            return
         key = name_key(name) & _KEY_BITS
-        by_key[key] = by_key.get(key, 0) | mask
+        self._by_key[key] = self._by_key.get(key, 0) | mask
         if is_ip(name):
-            continue
+            return
         dot, last_dot = name.find("."), name.rfind(".")
         if dot < 0:
-            flags |= _FLAG_SINGLE_LABEL
+            self._flags |= _FLAG_SINGLE_LABEL
         while 0 <= dot < last_dot:  # parents of two labels or more
-            parents.add(name_key(name[dot + 1 :]))
+            self._parents.add(name_key(name[dot + 1 :]))
             dot = name.find(".", dot + 1)
 
-    slots, homes = _place(by_key, tag_of)
-    filter_bits = _filter_size(len(parents))
-    words = array("Q", bytes(filter_bits // 8))
-    for key in parents:
-        bit = key & (filter_bits - 1)
-        words[bit >> 6] |= 1 << (bit & 63)
+    def add_url(self, host: str, path: str, mask: int) -> None:
+        """Put URLs of canonical `host` (or below) whose normalized path starts with `path`."""
+        if mask:
+            self._urls[host, path] = self._urls.get((host, path), 0) | mask
 
-    url_rows = sorted([host, path, mask] for (host, path), mask in urls.items() if mask)
-    url_bytes = json.dumps(url_rows, separators=(",", ":")).encode() if url_rows else b""
-    header = _HEADER.pack(
-        MAGIC, FORMAT_VERSION, flags, homes, len(slots), len(words), len(by_key), len(url_bytes)
-    )
-    if sys.byteorder == "big":
-        for table in (masks, slots, words):
-            table.byteswap()
-    for part in (header, masks, slots, words, url_bytes):
-        out.write(part)
-    return len(header) + _MASKS_BYTES + 8 * (len(slots) + len(words)) + len(url_bytes)
+    def write(self, out: BinaryIO) -> int:
+        """Write the index file to `out`; returns the number of bytes written."""
+        mask_values = sorted(set(self._by_key.values()))
+        if len(mask_values) >= _MASK_SLOTS:
+            raise ListError(
+                f"The lists put names in {len(mask_values)} different combinations of "
+                f"categories, more than the index can hold ({_MASK_SLOTS - 1})."
+            )
+        masks = array("Q", mask_values + [0] * (_MASK_SLOTS - len(mask_values)))
+        slots, homes = _place(self._by_key, {mask: tag for tag, mask in enumerate(mask_values)})
+        filter_bits = _filter_size(len(self._parents))
+        words = array("Q", bytes(filter_bits // 8))
+        for key in self._parents:
+            bit = key & (filter_bits - 1)
+            words[bit >> 6] |= 1 << (bit & 63)
+        rows = sorted([host, path, mask] for (host, path), mask in self._urls.items())
+        url_bytes = json.dumps(rows, separators=(",", ":")).encode() if rows else b""
+        header = _HEADER.pack(
+            MAGIC,
+            FORMAT_VERSION,
+            self._flags,
+            homes,
+            len(slots),
+            len(words),
+            len(self._by_key),
+            len(url_bytes),
+        )
+        if sys.byteorder == "big":
+            for table in (masks, slots, words):
+                table.byteswap()
+        for part in (header, masks, slots, words, url_bytes):
+            out.write(part)
+        return len(header) + _MASKS_BYTES + 8 * (len(slots) + len(words)) + len(url_bytes)
 
 
 def _place(by_key: dict[int, int], tag_of: dict[int, int]) -> tuple[array[int], int]:
@@ -395,7 +417,7 @@ def _refuse(source: str, why: str) -> NoReturn:
 
 def _empty_index() -> DomainIndex:
     buffer = BytesIO()
-    write_index({}, {}, buffer)
+    IndexBuilder().write(buffer)
     return DomainIndex(buffer.getvalue(), "(empty)")
 
 

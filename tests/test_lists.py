@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -271,19 +272,28 @@ def _parsed(domains: set[str]) -> ParsedList:
 
 # Downloads: a real HTTP server on loopback, never the internet.
 
-PAGES = {"/list.txt": b"0.0.0.0 ads.example\n", "/big.txt": b"x" * 5000}
+PAGES = {
+    "/list.txt": b"0.0.0.0 ads.example\n",
+    "/big.txt": b"x" * 5000,
+    "/slow.txt": b"late.example\n",
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/slow.txt":
+            time.sleep(0.5)
         body = PAGES.get(self.path)
-        if body is None:
-            self.send_error(404, "Not Found")
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            if body is None:
+                self.send_error(404, "Not Found")
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting, as the timeout test intends
 
     def log_message(self, *args: object) -> None:
         pass
@@ -322,6 +332,12 @@ def test_fetch_list_refuses_a_list_over_the_size_cap(server: str, tmp_path: Path
     with pytest.raises(ListError, match="larger than 1,000 bytes"):
         fetch_list(f"{server}/big.txt", tmp_path / "big.txt", timeout=5, max_bytes=1000)
     assert not (tmp_path / "big.txt").exists()
+
+
+def test_fetch_list_gives_up_after_the_timeout(server: str, tmp_path: Path) -> None:
+    with pytest.raises(ListError, match="no answer within 0.1 seconds"):
+        fetch_list(f"{server}/slow.txt", tmp_path / "slow.txt", timeout=0.1)
+    assert not (tmp_path / "slow.txt").exists()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guardian.categories import CATEGORY_BITS
-from guardian.domain_index import write_index
+from guardian.domain_index import IndexBuilder
 from guardian.errors import ListError
 from guardian.lists.atomic_file import atomic_output
 from guardian.lists.source_file import read_source_file
@@ -37,8 +37,7 @@ def compile_index(sources: Iterable[tuple[Path, str]], out: Path) -> IndexStats:
     keeps answering from it; on any error `out` is left as it was.
     """
     started = time.perf_counter()
-    domains: dict[str, int] = {}
-    urls: dict[tuple[str, str], int] = {}
+    builder = IndexBuilder()
     count = 0
     for path, code in sources:
         bit = CATEGORY_BITS.get(code)
@@ -46,20 +45,19 @@ def compile_index(sources: Iterable[tuple[Path, str]], out: Path) -> IndexStats:
             raise ListError(
                 f"{code!r} (for {path}) is not a Guardian category, so the index was not changed."
             )
-        source_domains, source_urls = read_source_file(path)
-        for name in source_domains:
-            domains[name] = domains.get(name, 0) | bit
-        for entry in source_urls:
+        domains, urls = read_source_file(path)
+        for name in domains:
+            builder.add_domain(name, bit)
+        for entry in urls:
             host, slash, rest = entry.partition("/")
-            key = (host, slash + rest)
-            urls[key] = urls.get(key, 0) | bit
+            builder.add_url(host, slash + rest, bit)
         count += 1
     with atomic_output(out) as handle:
-        size = write_index(domains, urls, handle)
+        size = builder.write(handle)
     return IndexStats(
         sources=count,
-        domains=len(domains),
-        urls=len(urls),
+        domains=len(builder),
+        urls=builder.url_count,
         file_bytes=size,
         seconds=time.perf_counter() - started,
     )
