@@ -7,6 +7,7 @@ log and the app translate them (see `guardian/i18n.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -23,6 +24,23 @@ class Reason(StrEnum):
     NOT_ASSIGNED = "not_assigned"  # this device belongs to no child profile
     INVALID_HOST = "invalid_host"  # the request names no usable host
     POLICY_UNAVAILABLE = "policy_unavailable"  # the filter could not load its policy
+    OUTSIDE_HOURS = "outside_hours"  # not within the child's allowed hours
+    TIME_UP = "time_up"  # a daily time budget is used up
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLimit:
+    """Which time limit blocked a request, for the time's-up page.
+
+    `scope` is "hours", "total", "category", "site" or "each_site"; `key` the
+    category code or site it applies to ("" for hours and total).
+    """
+
+    scope: str
+    key: str
+    used_minutes: int | None
+    allowed_minutes: int | None
+    returns_at: datetime | None  # local time access returns; None if not today or tomorrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +50,7 @@ class Decision:
     category: str | None = None
     # The parent's rule that decided, as typed (`example.com`, `example.com/games`).
     rule: str | None = None
+    limit: TimeLimit | None = None
 
     @property
     def blocked(self) -> bool:
@@ -41,5 +60,10 @@ class Decision:
 ALLOWED = Decision(Action.ALLOW, Reason.ALLOWED)
 
 
-def block(reason: Reason, category: str | None = None, rule: str | None = None) -> Decision:
-    return Decision(Action.BLOCK, reason, category, rule)
+def block(
+    reason: Reason,
+    category: str | None = None,
+    rule: str | None = None,
+    limit: TimeLimit | None = None,
+) -> Decision:
+    return Decision(Action.BLOCK, reason, category, rule, limit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from guardian.categories import CATEGORY_BITS
 from guardian.decision import Action
-from guardian.storage.models import Profile
+from guardian.schedule import AllowedHours, build_hours, next_midnight
+from guardian.storage.models import AllowedHours as HoursRow
+from guardian.storage.models import Budget, Profile, TimeGrant
 from guardian.storage.policy_version import policy_version
+from guardian.storage.settings import HOUSEHOLD_TIMEZONE, TOKEN_SECRET, get_setting
+from guardian.zones import household_zone
 
 if TYPE_CHECKING:
     from guardian.domain_index import DomainIndex
@@ -31,6 +36,20 @@ class RuleEntry:
     action: Action
     path: str  # "" for the whole domain, else a normalized path prefix
     text: str  # the rule as the parent typed it, for block pages and logs
+    expires_at: datetime | None = None  # a temporary "yes" from the parent ends here
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetRule:
+    """A daily budget; see guardian.storage.models.Budget for the scopes."""
+
+    scope: str
+    key: str
+    minutes: int
+
+
+# (local day ISO, scope, key) -> extra minutes, None meaning no limit that day
+Grants = MappingProxyType[tuple[str, str, str], int | None]
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,15 @@ class ProfilePolicy:
     # host -> rules on that host, most specific first (longest path, allow before block)
     rules: MappingProxyType[str, tuple[RuleEntry, ...]]
     index: DomainIndex = field(repr=False)
+    budgets: tuple[BudgetRule, ...] = ()
+    hours: AllowedHours | None = None
+    grants: Grants = field(default_factory=lambda: MappingProxyType({}))
+    # A parent's "yes" to more time past the allowed hours lasts until then.
+    hours_extended_until: datetime | None = None
+
+    def grant(self, day: str, scope: str, key: str = "") -> int | None:
+        """Extra minutes granted for `day` (0 if none; None: no limit for the rest of it)."""
+        return self.grants.get((day, scope, key), 0)
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,8 @@ class HouseholdPolicy:
     by_port: MappingProxyType[int, ProfilePolicy]
     by_network: tuple[tuple[IPNetwork, ProfilePolicy], ...]  # most specific network first
     default: ProfilePolicy | None
+    zone: tzinfo = UTC
+    token_secret: str = field(default="", repr=False)
 
     def profile_for(self, listen_port: int | None, client_ip: str | None) -> ProfilePolicy | None:
         """Which child a request belongs to: device address, then port, then the default."""
@@ -79,9 +109,17 @@ class HouseholdPolicy:
         return tuple(sorted(self.by_port))
 
 
-def load_policy(session: Session, index: DomainIndex) -> HouseholdPolicy:
-    """Read the whole household policy in one transaction."""
+def load_policy(
+    session: Session, index: DomainIndex, now: datetime | None = None
+) -> HouseholdPolicy:
+    """Read the whole household policy in one transaction.
+
+    Rules that expired before `now` and grants for days before yesterday are
+    left out; the engine still checks expiry itself, between reloads.
+    """
     version = policy_version(session)
+    zone = household_zone(get_setting(session, HOUSEHOLD_TIMEZONE))
+    now = now or datetime.now(UTC)
     rows = session.scalars(
         select(Profile)
         .options(
@@ -91,12 +129,13 @@ def load_policy(session: Session, index: DomainIndex) -> HouseholdPolicy:
         )
         .order_by(Profile.id)
     ).all()
+    extras = _time_settings(session, zone, now)
     profiles = []
     by_port: dict[int, ProfilePolicy] = {}
     networks: list[tuple[IPNetwork, ProfilePolicy]] = []
     default = None
     for row in rows:
-        profile = _profile_policy(row, index)
+        profile = _profile_policy(row, index, now, *extras.get(row.id, ((), None, {}, None)))
         profiles.append(profile)
         if row.is_default:
             default = profile
@@ -112,18 +151,70 @@ def load_policy(session: Session, index: DomainIndex) -> HouseholdPolicy:
         by_port=MappingProxyType(by_port),
         by_network=tuple(networks),
         default=default,
+        zone=zone,
+        token_secret=get_setting(session, TOKEN_SECRET),
     )
 
 
-def _profile_policy(row: Profile, index: DomainIndex) -> ProfilePolicy:
+GrantTable = dict[tuple[str, str, str], int | None]
+TimeExtras = tuple[tuple[BudgetRule, ...], AllowedHours | None, GrantTable, datetime | None]
+
+
+def _time_settings(session: Session, zone: tzinfo, now: datetime) -> dict[int, TimeExtras]:
+    budgets: dict[int, list[BudgetRule]] = {}
+    for budget in session.scalars(select(Budget)):
+        budgets.setdefault(budget.profile_id, []).append(
+            BudgetRule(budget.scope, budget.key, budget.minutes))
+    hours: dict[int, list[tuple[int, int, int]]] = {}
+    for row in session.scalars(select(HoursRow)):
+        hours.setdefault(row.profile_id, []).append((row.weekday, row.start_minute, row.end_minute))
+    grants: dict[int, GrantTable] = {}
+    extended: dict[int, datetime] = {}
+    since = (now.astimezone(zone).date() - timedelta(days=1)).isoformat()
+    for grant in session.scalars(select(TimeGrant).where(TimeGrant.day >= since)):
+        if grant.scope == "hours":
+            until = _hours_grant_end(grant, zone)
+            extended[grant.profile_id] = max(until, extended.get(grant.profile_id, until))
+            continue
+        mine = grants.setdefault(grant.profile_id, {})
+        key = (grant.day, grant.scope, grant.key)
+        if grant.minutes is None or mine.get(key, 0) is None:
+            mine[key] = None
+        else:
+            mine[key] = (mine.get(key) or 0) + grant.minutes
+    return {
+        profile_id: (tuple(budgets.get(profile_id, ())), build_hours(hours.get(profile_id, ())),
+                     grants.get(profile_id, {}), extended.get(profile_id))
+        for profile_id in set(budgets) | set(hours) | set(grants) | set(extended)
+    }
+
+
+def _hours_grant_end(grant: TimeGrant, zone: tzinfo) -> datetime:
+    """More time past the allowed hours: N minutes from the grant, or to the end of its day."""
+    if grant.minutes is not None:
+        return grant.created_at + timedelta(minutes=grant.minutes)
+    return next_midnight(datetime.fromisoformat(grant.day).replace(tzinfo=zone))
+
+
+def _profile_policy(
+    row: Profile,
+    index: DomainIndex,
+    now: datetime,
+    budgets: tuple[BudgetRule, ...],
+    hours: AllowedHours | None,
+    grants: GrantTable,
+    hours_extended_until: datetime | None,
+) -> ProfilePolicy:
     blocked = 0
     for setting in row.category_settings:
         if setting.blocked:
             blocked |= CATEGORY_BITS.get(setting.category_code, 0)
     rules: dict[str, list[RuleEntry]] = {}
     for rule in row.rules:
+        if rule.expires_at is not None and rule.expires_at <= now:
+            continue
         rules.setdefault(rule.host, []).append(
-            RuleEntry(Action(rule.action), rule.path, rule.host + rule.path)
+            RuleEntry(Action(rule.action), rule.path, rule.host + rule.path, rule.expires_at)
         )
     ordered = {
         host: tuple(sorted(entries, key=lambda e: (-len(e.path), e.action is not Action.ALLOW)))
@@ -137,4 +228,8 @@ def _profile_policy(row: Profile, index: DomainIndex) -> ProfilePolicy:
         blocked_mask=blocked,
         rules=MappingProxyType(ordered),
         index=index,
+        budgets=budgets,
+        hours=hours,
+        grants=MappingProxyType(grants),
+        hours_extended_until=hours_extended_until,
     )

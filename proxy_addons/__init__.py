@@ -1,14 +1,22 @@
 """mitmproxy addons: thin adapters from flows to Guardian's engine.
 
 `guardian_addons` returns them in the order mitmproxy must call them: the
-policy reloader keeps the snapshot fresh, the enforcer decides and answers
-blocks, the traffic logger records the verdict the enforcer left behind.
+policy reloader keeps the snapshot fresh; the child portal claims requests to
+the filter's reserved host; the enforcer decides and answers blocks; the
+screen-time counter and the time notice use the verdict the enforcer left
+behind; the traffic logger records it; the batch writer stores it all.
 """
 
 from __future__ import annotations
 
+from guardian.active_time import ActiveTimeTracker
+from guardian.clock import Clock
+from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.enforcer import PolicyEnforcer
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
+from proxy_addons.portal import ChildPortal
+from proxy_addons.screen_time import ScreenTimeCounter
+from proxy_addons.time_notice import TimeNotice
 from proxy_addons.traffic_logger import TrafficLogger
 
 
@@ -16,6 +24,17 @@ def guardian_addons(
     holder: PolicyHolder,
     reloader: PolicyReloader,
     database: SharedDatabase,
+    tracker: ActiveTimeTracker,
+    clock: Clock,
     flush_interval: float,
 ) -> list[object]:
-    return [reloader, PolicyEnforcer(holder), TrafficLogger(database, flush_interval)]
+    writer = BatchWriter(database, flush_interval)
+    return [
+        reloader,
+        ChildPortal(holder, database, clock, tracker),
+        PolicyEnforcer(holder, tracker, clock),
+        ScreenTimeCounter(tracker, writer),
+        TimeNotice(tracker),
+        TrafficLogger(writer),
+        writer,
+    ]

@@ -7,14 +7,14 @@ whole page into a corner of a site.
 
 from __future__ import annotations
 
+from mitmproxy import http
+
 from guardian.block_page import (
     BLOCK_PAGE_HEADERS,
     BlockedRequest,
     render_blocked_body,
     response_kind,
 )
-from mitmproxy import http
-
 from guardian.decision import Reason
 
 MAX_SHOWN_URL = 300
@@ -34,3 +34,9 @@ def shown_url(flow: http.HTTPFlow) -> str:
     request = flow.request
     url = f"{request.scheme}://{request.pretty_host}{request.path.split('?', 1)[0]}"
     return url if len(url) <= MAX_SHOWN_URL else url[: MAX_SHOWN_URL - 1] + "…"
+
+
+def page_response(status: int, html: str) -> http.Response:
+    """A page of the filter's own (block pages' headers: strict CSP, no caching)."""
+    headers = {**BLOCK_PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8"}
+    return http.Response.make(status, html.encode("utf-8"), headers)

@@ -3,27 +3,38 @@
 The decision is made in `requestheaders`, before any body arrives and before
 any upstream connection exists (the proxy runs with lazy connections), so a
 blocked host is never contacted. The verdict is left in
-`flow.metadata["guardian"]` for the traffic logger.
+`flow.metadata["guardian"]` for the addons after it (screen time, notices,
+the traffic logger).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from guardian.block_page import BlockedRequest
 from mitmproxy import http, tcp, udp
 
+from guardian.active_time import ActiveTimeTracker, ProfileUsage
+from guardian.block_page import PORTAL_HOST, BlockedRequest, FormTarget
+from guardian.clock import Clock
 from guardian.decision import Decision, Reason, block
-from guardian.engine import RequestFacts, decide
+from guardian.engine import Context, RequestFacts, context_for, decide
 from guardian.errors import InvalidHost
 from guardian.hosts import normalize_host, normalize_path
-from guardian.policy import ProfilePolicy
+from guardian.policy import HouseholdPolicy, ProfilePolicy
+from guardian.tokens import TOKEN_LIFETIME_SECONDS, TokenClaims, new_nonce, sign
 from proxy_addons.block_response import make_block_response, shown_url
 from proxy_addons.policy_source import PolicyHolder
 
 METADATA_KEY = "guardian"
+PORTAL_KEY = "guardian_portal"
 HOST_CACHE_SIZE = 4096
 FALLBACK_LANGUAGE = "vi"
+# Blocks a child may ask a parent about; the others are not the parent's choice to undo here.
+_ASKABLE = {
+    Reason.BLOCK_RULE: "site", Reason.CATEGORY: "site",
+    Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +42,26 @@ class Verdict:
     profile: ProfilePolicy | None
     host: str
     decision: Decision
+    facts: RequestFacts | None = None
+    now: datetime | None = None  # local time of the decision
+
+    def context(self, tracker: ActiveTimeTracker) -> Context | None:
+        """The engine's view of this request, for addons that need more than the decision."""
+        if self.profile is None or self.facts is None or self.now is None:
+            return None
+        usage = ProfileUsage(tracker, self.profile.id)
+        return context_for(self.facts, self.profile, usage, self.now)
 
 
 class PolicyEnforcer:
-    def __init__(self, holder: PolicyHolder) -> None:
+    def __init__(self, holder: PolicyHolder, tracker: ActiveTimeTracker, clock: Clock) -> None:
         self.holder = holder
+        self.tracker = tracker
+        self.clock = clock
         self._hosts: dict[str, str | None] = {}
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
-        if flow.response or flow.error or not flow.live:
+        if flow.response or flow.error or not flow.live or flow.metadata.get(PORTAL_KEY):
             return
         verdict = self.judge(flow)
         flow.metadata[METADATA_KEY] = verdict
@@ -52,15 +74,15 @@ class PolicyEnforcer:
         policy = self.holder.policy
         if policy is None:
             return Verdict(None, host or request.host, block(Reason.POLICY_UNAVAILABLE))
-        port = flow.client_conn.sockname[1] if flow.client_conn.sockname else None
-        client = flow.client_conn.peername[0] if flow.client_conn.peername else None
-        profile = policy.profile_for(port, client)
+        profile = profile_of(flow, policy)
         if profile is None:
             return Verdict(None, host or request.host, block(Reason.NOT_ASSIGNED))
         if host is None:
             return Verdict(profile, request.host, block(Reason.INVALID_HOST))
-        path = normalize_path(request.path)
-        decision = decide(RequestFacts(host, path, request.method), profile)
+        now = self.clock.now().astimezone(policy.zone)
+        usage = ProfileUsage(self.tracker, profile.id)
+        facts = RequestFacts(host, normalize_path(request.path), request.method)
+        decision = decide(facts, profile, usage, now)
         # The connection goes to request.host, but the server picks the site by
         # the Host header: a request must pass under both names.
         header_host = request.host_header
@@ -69,10 +91,11 @@ class PolicyEnforcer:
             if named is None:
                 return Verdict(profile, host, block(Reason.INVALID_HOST))
             if named != host:
-                second = decide(RequestFacts(named, path, request.method), profile)
+                named_facts = RequestFacts(named, facts.path, facts.method)
+                second = decide(named_facts, profile, usage, now)
                 if second.blocked:
-                    return Verdict(profile, named, second)
-        return Verdict(profile, host, decision)
+                    return Verdict(profile, named, second, named_facts, now)
+        return Verdict(profile, host, decision, facts, now)
 
     def tcp_start(self, flow: tcp.TCPFlow) -> None:
         self._refuse_tunnel(flow)
@@ -98,16 +121,56 @@ class PolicyEnforcer:
         return host
 
     def _blocked_request(self, flow: http.HTTPFlow, verdict: Verdict) -> BlockedRequest:
-        profile = verdict.profile
+        profile, decision = verdict.profile, verdict.decision
+        ask = report = None
+        policy = self.holder.policy
+        if profile is not None and policy is not None and policy.token_secret:
+            portal = f"{flow.request.scheme}://{PORTAL_HOST}"
+            kind = _ASKABLE.get(decision.reason)
+            if kind is not None:
+                token = self._token(policy, profile, verdict, "ask", kind)
+                ask = FormTarget(f"{portal}/ask", token)
+            report = FormTarget(f"{portal}/report",
+                                self._token(policy, profile, verdict, "report", "page"))
         return BlockedRequest(
             url=shown_url(flow),
             host=verdict.host,
             language=profile.language if profile else _browser_language(flow),
-            reason=verdict.decision.reason,
-            category=verdict.decision.category,
-            rule=verdict.decision.rule,
+            reason=decision.reason,
+            category=decision.category,
+            rule=decision.rule,
             profile_name=profile.name if profile else None,
+            limit=decision.limit,
+            age=profile.age if profile else None,
+            ask=ask,
+            report=report,
         )
+
+    def _token(
+        self, policy: HouseholdPolicy, profile: ProfilePolicy, verdict: Verdict,
+        purpose: str, kind: str,
+    ) -> str:
+        limit = verdict.decision.limit
+        claims = TokenClaims(
+            profile_id=profile.id,
+            purpose=purpose,
+            kind=kind,
+            host=verdict.host,
+            path=verdict.facts.path.split("?", 1)[0] if verdict.facts else "/",
+            scope=limit.scope if limit else "",
+            key=limit.key if limit else "",
+            category=verdict.decision.category,
+            expires=int(self.clock.now().timestamp()) + TOKEN_LIFETIME_SECONDS,
+            nonce=new_nonce(),
+        )
+        return sign(claims, policy.token_secret)
+
+
+def profile_of(flow: http.HTTPFlow, policy: HouseholdPolicy) -> ProfilePolicy | None:
+    """The child a flow belongs to: by device address, listening port, or the default."""
+    port = flow.client_conn.sockname[1] if flow.client_conn.sockname else None
+    client = flow.client_conn.peername[0] if flow.client_conn.peername else None
+    return policy.profile_for(port, client)
 
 
 def _browser_language(flow: http.HTTPFlow) -> str:

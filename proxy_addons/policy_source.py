@@ -15,15 +15,20 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from guardian.domain_index import DomainIndex
 from mitmproxy import ctx
 
+from guardian.active_time import ActiveTimeTracker, MinuteRow
+from guardian.clock import Clock, SystemClock
+from guardian.domain_index import DomainIndex
 from guardian.errors import GuardianError
 from guardian.policy import HouseholdPolicy, load_policy
+from guardian.schedule import next_midnight
 from guardian.storage.database import Database, open_database
 from guardian.storage.policy_version import policy_version
+from guardian.storage.screen_time import load_minutes
 
 logger = logging.getLogger("guardian.policy")
 
@@ -64,19 +69,25 @@ class PolicyReloader:
         index_path: Path,
         listen_ports: ListenerSync | None = None,
         interval: float = 1.0,
+        tracker: ActiveTimeTracker | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.holder = holder
         self.database = database
         self.index_path = index_path
         self.listeners = listen_ports
         self.interval = interval
+        self.tracker = tracker
+        self.clock = clock or SystemClock()
+        self._minutes_loaded = False
         self._index: DomainIndex = DomainIndex.EMPTY
         self._index_stamp: tuple[int, int, int] | None = None
         self._task: asyncio.Task[None] | None = None
 
     def load_now(self) -> None:
         """Load synchronously, before the proxy starts serving (at start-up only)."""
-        self._set(*self._read_if_changed(force=True))
+        policy, error, minutes = self._read_if_changed(force=True)
+        self._set(policy, error, minutes)
 
     def running(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._watch())
@@ -88,33 +99,43 @@ class PolicyReloader:
     async def _watch(self) -> None:
         while True:
             try:
-                policy, error = await asyncio.to_thread(self._read_if_changed)
-                self._apply(policy, error)
+                policy, error, minutes = await asyncio.to_thread(self._read_if_changed)
+                self._apply(policy, error, minutes)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # never let the watcher die: fail closed instead
-                self._apply(None, f"unexpected error: {exc}")
+                self._apply(None, f"unexpected error: {exc}", None)
             await asyncio.sleep(self.interval)
 
     def _read_if_changed(
         self, force: bool = False
-    ) -> tuple[HouseholdPolicy | None, str | None]:
-        """Runs in a worker thread. Returns (new policy or None if unchanged, error)."""
+    ) -> tuple[HouseholdPolicy | None, str | None, list[MinuteRow] | None]:
+        """Runs in a worker thread: (new policy or None if unchanged, error, minutes to load)."""
         try:
             index_changed = self._refresh_index()
             db = self.database.get()
             with db.begin() as session:
                 current = self.holder.policy
+                minutes = None
+                if self.tracker is not None and not self._minutes_loaded:
+                    minutes = self._minutes_so_far(session)
                 if (not force and not index_changed and current is not None
                         and policy_version(session) == current.version):
-                    return None, None
-                return load_policy(session, self._index), None
+                    return None, None, minutes
+                return load_policy(session, self._index, self.clock.now()), None, minutes
         except GuardianError as exc:
             self.database.reset()
-            return None, exc.message
+            return None, exc.message, None
         except Exception as exc:
             self.database.reset()
-            return None, f"{type(exc).__name__}: {exc}"
+            return None, f"{type(exc).__name__}: {exc}", None
+
+    def _minutes_so_far(self, session) -> list[MinuteRow]:  # type: ignore[no-untyped-def]
+        """Minutes counted since yesterday began, by this or an earlier run of the filter."""
+        assert self.tracker is not None
+        local = self.clock.now().astimezone(self.tracker.zone)
+        since = next_midnight(local) - timedelta(days=2)
+        return load_minutes(session, since)
 
     def _refresh_index(self) -> bool:
         try:
@@ -132,14 +153,24 @@ class PolicyReloader:
         del old
         return True
 
-    def _apply(self, policy: HouseholdPolicy | None, error: str | None) -> None:
+    def _apply(
+        self, policy: HouseholdPolicy | None, error: str | None, minutes: list[MinuteRow] | None
+    ) -> None:
         """On the event loop: swap in the new policy and listen on its ports."""
-        self._set(policy, error)
+        self._set(policy, error, minutes)
         if policy is not None and self.holder.policy is policy and self.listeners is not None:
             self.listeners.sync(policy.ports)
 
-    def _set(self, policy: HouseholdPolicy | None, error: str | None) -> None:
-        """Swap in the new policy, or record why there is none."""
+    def _set(
+        self, policy: HouseholdPolicy | None, error: str | None, minutes: list[MinuteRow] | None
+    ) -> None:
+        """Swap in the new policy, or record why there is none; load the minutes so far."""
+        if minutes is not None and self.tracker is not None:
+            self.tracker.load(minutes)
+            self._minutes_loaded = True
+        if self.tracker is not None and self.holder.policy is not None:
+            today = self.clock.now().astimezone(self.tracker.zone).date()
+            self.tracker.forget_before(today - timedelta(days=1))
         if error is not None:
             if self.holder.error != error:
                 logger.warning("Children's traffic is blocked: the policy cannot be loaded: %s",
@@ -155,6 +186,8 @@ class PolicyReloader:
                         policy.version, len(policy.profiles))
         self.holder.policy = policy
         self.holder.error = None
+        if self.tracker is not None:
+            self.tracker.zone = policy.zone
 
 
 class ListenerSync:

@@ -14,12 +14,15 @@ import logging
 import signal
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from mitmproxy import exceptions, options
 from mitmproxy.addons import core, errorcheck, next_layer, proxyserver, tlsconfig
 from mitmproxy.master import Master
 
+from guardian.active_time import ActiveTimeTracker
+from guardian.clock import SystemClock
 from guardian.datadir import DataDir
 from guardian.errors import GuardianError, UsageError
 from proxy_addons import guardian_addons
@@ -63,8 +66,11 @@ async def _serve(config: ProxyConfig) -> int:
     holder = PolicyHolder()
     database = SharedDatabase(config.data_dir.database_url)
     listeners = ListenerSync(config.listen_host, config.listen_port)
+    clock = SystemClock()
+    tracker = ActiveTimeTracker(UTC)
     reloader = PolicyReloader(
-        holder, database, config.data_dir.index_path, listeners, config.reload_interval
+        holder, database, config.data_dir.index_path, listeners, config.reload_interval,
+        tracker, clock,
     )
     master.addons.add(
         core.Core(),
@@ -73,7 +79,9 @@ async def _serve(config: ProxyConfig) -> int:
         tlsconfig.TlsConfig(),
         errorcheck.ErrorCheck(),
     )
-    master.addons.add(*guardian_addons(holder, reloader, database, config.flush_interval))
+    master.addons.add(
+        *guardian_addons(holder, reloader, database, tracker, clock, config.flush_interval)
+    )
     await asyncio.to_thread(reloader.load_now)
     ports = holder.policy.ports if holder.policy else ()
     try:

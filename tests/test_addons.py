@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 
 import pytest
 from mitmproxy.test import taddons, tflow, tutils
@@ -11,9 +12,16 @@ from guardian.domain_index import DomainIndex
 from guardian.policy import load_policy
 from guardian.storage.activity import recent_activity
 from guardian.storage.profiles import add_profile, add_rule
+from guardian.active_time import ActiveTimeTracker
+from guardian.clock import SystemClock
+from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.enforcer import METADATA_KEY, PolicyEnforcer, Verdict
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.traffic_logger import TrafficLogger
+
+
+def enforcer_for(holder: PolicyHolder) -> PolicyEnforcer:
+    return PolicyEnforcer(holder, ActiveTimeTracker(UTC), SystemClock())
 
 
 def child_flow(host: str, path: str = "/", port: int = 8080, headers=None) -> tflow.HTTPFlow:  # type: ignore[no-untyped-def]
@@ -37,7 +45,7 @@ def holder(db) -> PolicyHolder:  # type: ignore[no-untyped-def]
 
 
 def test_enforcer_answers_blocks_itself(holder: PolicyHolder) -> None:
-    enforcer = PolicyEnforcer(holder)
+    enforcer = enforcer_for(holder)
     with taddons.context(enforcer):
         flow = child_flow("WWW.Blocked.Example.")
         enforcer.requestheaders(flow)
@@ -49,7 +57,7 @@ def test_enforcer_answers_blocks_itself(holder: PolicyHolder) -> None:
 
 
 def test_enforcer_lets_allowed_flows_go_on_untouched(holder: PolicyHolder) -> None:
-    enforcer = PolicyEnforcer(holder)
+    enforcer = enforcer_for(holder)
     with taddons.context(enforcer):
         flow = child_flow("school.example")
         enforcer.requestheaders(flow)
@@ -58,7 +66,7 @@ def test_enforcer_lets_allowed_flows_go_on_untouched(holder: PolicyHolder) -> No
 
 
 def test_enforcer_yields_to_flows_already_answered(holder: PolicyHolder) -> None:
-    enforcer = PolicyEnforcer(holder)
+    enforcer = enforcer_for(holder)
     with taddons.context(enforcer):
         flow = child_flow("blocked.example")
         flow.response = tutils.tresp()
@@ -67,7 +75,7 @@ def test_enforcer_yields_to_flows_already_answered(holder: PolicyHolder) -> None
 
 
 def test_without_a_policy_children_are_blocked() -> None:
-    enforcer = PolicyEnforcer(PolicyHolder())
+    enforcer = enforcer_for(PolicyHolder())
     with taddons.context(enforcer):
         flow = child_flow("school.example")
         enforcer.requestheaders(flow)
@@ -75,7 +83,7 @@ def test_without_a_policy_children_are_blocked() -> None:
 
 
 def test_raw_tunnels_are_refused(holder: PolicyHolder) -> None:
-    enforcer = PolicyEnforcer(holder)
+    enforcer = enforcer_for(holder)
     with taddons.context(enforcer):
         flow = tflow.ttcpflow()
         flow.live = True
@@ -84,8 +92,9 @@ def test_raw_tunnels_are_refused(holder: PolicyHolder) -> None:
 
 
 def test_logger_buffers_in_hooks_and_writes_in_batches(db, data_dir, holder) -> None:  # type: ignore[no-untyped-def]
-    enforcer = PolicyEnforcer(holder)
-    logger = TrafficLogger(SharedDatabase(data_dir.database_url), flush_interval=60)
+    enforcer = enforcer_for(holder)
+    writer = BatchWriter(SharedDatabase(data_dir.database_url), flush_interval=60)
+    logger = TrafficLogger(writer)
     with taddons.context(enforcer, logger):
         for host in ("school.example", "blocked.example"):
             flow = child_flow(host, "/page?token=secret")
@@ -94,28 +103,28 @@ def test_logger_buffers_in_hooks_and_writes_in_batches(db, data_dir, holder) -> 
                 flow.response = tutils.tresp(content=b"x" * 321)
             logger.response(flow)
             logger.response(flow)  # a flow is logged once
-        assert len(logger.buffer) == 2
+        assert len(writer.requests) == 2
         with db.begin() as session:
             assert recent_activity(session) == []  # nothing written from the hook
-        asyncio.run(logger.flush())
+        asyncio.run(writer.flush())
     with db.begin() as session:
         rows = {row.host: row for row in recent_activity(session)}
     assert rows["school.example"].bytes == 321 and rows["school.example"].path == "/page"
     assert rows["blocked.example"].decision == "block"
 
 
-def test_logger_keeps_rows_while_the_database_is_down(tmp_path, db, data_dir) -> None:  # type: ignore[no-untyped-def]
-    broken = TrafficLogger(SharedDatabase(f"sqlite:///{tmp_path}/missing/dir.db"))
+def test_writer_keeps_rows_while_the_database_is_down(tmp_path, db, data_dir) -> None:  # type: ignore[no-untyped-def]
+    broken = BatchWriter(SharedDatabase(f"sqlite:///{tmp_path}/missing/dir.db"))
     flow = child_flow("school.example")
     flow.metadata[METADATA_KEY] = Verdict(None, "school.example",
-                                          PolicyEnforcer(PolicyHolder()).judge(flow).decision)
+                                          enforcer_for(PolicyHolder()).judge(flow).decision)
     flow.response = tutils.tresp()
-    broken.response(flow)
+    TrafficLogger(broken).response(flow)
     asyncio.run(broken.flush())
-    assert len(broken.buffer) == 1  # kept for the next try
+    assert len(broken.requests) == 1  # kept for the next try
     broken.database = SharedDatabase(data_dir.database_url)
     asyncio.run(broken.flush())
-    assert len(broken.buffer) == 0
+    assert len(broken.requests) == 0
     with db.begin() as session:
         assert [r.host for r in recent_activity(session)] == ["school.example"]
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from guardian.categories import CATEGORY_BITS
 from guardian.decision import Action, Reason
-from guardian.engine import RequestFacts, decide
+from guardian.engine import NoUsage, RequestFacts, decide
 from guardian.hosts import domain_suffixes, normalize_host, normalize_path, split_target
 from guardian.policy import ProfilePolicy, RuleEntry
 
@@ -57,6 +59,9 @@ def make_policy(*rules: tuple[str, str], blocked: tuple[str, ...] = ("gambling",
     return ProfilePolicy(1, "An", 10, "vi", mask, MappingProxyType(ordered), index)  # type: ignore[arg-type]
 
 
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 def request(url: str) -> RequestFacts:
     host, _, path = url.partition("/")
     return RequestFacts(normalize_host(host), normalize_path("/" + path))
@@ -73,7 +78,7 @@ def request(url: str) -> RequestFacts:
         ((), "a.b.casino.example/x", "block", Reason.CATEGORY, "gambling"),
         ((), "badcasino.example/", "allow", Reason.ALLOWED, None),
         ((), "casino.example.org/", "allow", Reason.ALLOWED, None),
-        ((), "chat.example/", "allow", Reason.ALLOWED, None),  # category not blocked here
+        ((), "chat.example/", "allow", Reason.ALLOWED, "chat_dating"),  # listed, not blocked here
         ((), "mixed.example/poker/table", "block", Reason.CATEGORY, "gambling"),
         ((), "mixed.example/news", "allow", Reason.ALLOWED, None),
         # the parent's rules beat categories
@@ -118,18 +123,19 @@ def request(url: str) -> RequestFacts:
     ],
 )
 def test_decisions(rules, url, action, reason, detail) -> None:  # type: ignore[no-untyped-def]
-    decision = decide(request(url), make_policy(*rules))
+    decision = decide(request(url), make_policy(*rules), NoUsage(), NOW)
     assert decision.action is Action(action)
     assert decision.reason is reason
-    assert (decision.rule or decision.category) == detail
+    assert (decision.rule if reason in (Reason.ALLOW_RULE, Reason.BLOCK_RULE)
+            else decision.category) == detail
 
 
 def test_first_category_in_catalogue_order_is_named() -> None:
     both = DictIndex({"x.example": "gambling", "sub.x.example": "adult"})
-    decision = decide(request("sub.x.example/"), make_policy(index=both))
+    decision = decide(request("sub.x.example/"), make_policy(index=both), NoUsage(), NOW)
     assert decision.reason is Reason.CATEGORY and decision.category == "adult"
 
 
 def test_nothing_blocked_when_no_category_is_blocked() -> None:
-    decision = decide(request("casino.example/"), make_policy(blocked=()))
+    decision = decide(request("casino.example/"), make_policy(blocked=()), NoUsage(), NOW)
     assert decision.action is Action.ALLOW

@@ -117,3 +117,16 @@ def test_rule_targets(target: str, expected: tuple[str, str | None]) -> None:
 def test_paths_compare_decoded_and_lower_case() -> None:
     assert normalize_path("/Shorts/%41bc") == "/shorts/abc"
     assert normalize_path("") == "/"
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [("www.youtube.com", "youtube.com"), ("m.youtube.com", "youtube.com"),
+     ("www.google.com.vn", "google.com.vn"), ("a.b.example.co.uk", "example.co.uk"),
+     ("alice.github.io", "alice.github.io"), ("www.game.example", "game.example"),
+     ("localhost", "localhost"), ("10.0.0.1", "10.0.0.1"), ("::1", "::1")],
+)
+def test_sites_are_registrable_domains(host: str, site: str) -> None:
+    from guardian.sites import site_of
+
+    assert site_of(host) == site

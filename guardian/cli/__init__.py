@@ -14,12 +14,12 @@ import sys
 from collections.abc import Sequence
 
 from guardian import __version__
-from guardian.cli import activity, lists, profiles, proxy, rules
+from guardian.cli import activity, lists, profiles, proxy, requests, rules, time
 from guardian.cli.context import CliContext
 from guardian.datadir import DATA_DIR_ENV, DATABASE_URL_ENV, resolve_data_dir
 from guardian.errors import GuardianError
 
-COMMAND_GROUPS = (proxy, profiles, rules, lists, activity)
+COMMAND_GROUPS = (proxy, profiles, rules, lists, time, requests, activity)
 
 
 def build_parser() -> argparse.ArgumentParser:

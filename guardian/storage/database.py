@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from guardian.categories import CATEGORIES
 from guardian.errors import StorageError
 from guardian.storage.models import Category
+from guardian.storage.settings import TOKEN_SECRET, get_setting, set_setting
+from guardian.tokens import new_secret
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -85,6 +87,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions.begin() as session:
             _seed_categories(session)
+            _seed_token_secret(session)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StorageError(f"cannot open the database ({_describe(url)}): {_short(exc)}") from exc
@@ -115,6 +118,11 @@ def _alembic_config() -> Config:
 def _seed_categories(session: Session) -> None:
     known = set(session.scalars(select(Category.code)))
     session.add_all(Category(code=code) for code in CATEGORIES if code not in known)
+
+
+def _seed_token_secret(session: Session) -> None:
+    if not get_setting(session, TOKEN_SECRET):
+        set_setting(session, TOKEN_SECRET, new_secret())
 
 
 def _describe(url: str) -> str:

@@ -150,6 +150,8 @@ class Rule(Base):
     # Normalized path prefix; "" means the whole domain.
     path: Mapped[str] = mapped_column(String(2048), default="")
     created_at: Mapped[Timestamp]
+    # A parent's "yes, for 15 minutes" or "for today" ends here; None lasts.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     profile: Mapped[Profile] = relationship(back_populates="rules")
 
@@ -211,3 +213,121 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(4096))
     changed_at: Mapped[Timestamp]
+
+
+class Budget(Base):
+    """A daily time budget: in total, for a category, for one site, or for each site of a category.
+
+    `scope` "total" has key ""; "category" a category code; "site" a
+    registrable domain; "each_site" a category code (the per-game cap of
+    Decree 147/2024 is `each_site` on `games`).
+    """
+
+    __tablename__ = "budgets"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(253), default="")
+    minutes: Mapped[int]
+
+    __table_args__ = (
+        UniqueConstraint("profile_id", "scope", "key", name="target"),
+        CheckConstraint("scope IN ('total', 'category', 'site', 'each_site')", name="scope"),
+        CheckConstraint("minutes >= 0 AND minutes <= 1440", name="minutes"),
+    )
+
+
+class AllowedHours(Base):
+    """A range of allowed local time on one weekday (0 = Monday); end < start crosses midnight."""
+
+    __tablename__ = "allowed_hours"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    weekday: Mapped[int]
+    start_minute: Mapped[int]
+    end_minute: Mapped[int]
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("start_minute BETWEEN 0 AND 1439 AND end_minute BETWEEN 0 AND 1440",
+                        name="minutes"),
+    )
+
+
+class TimeGrant(Base):
+    """Extra time for one local day; `minutes` None means no limit for the rest of that day."""
+
+    __tablename__ = "time_grants"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    day: Mapped[str] = mapped_column(String(10))  # local date, ISO
+    scope: Mapped[str] = mapped_column(String(16))  # "total" | "category" | "site" | "hours"
+    key: Mapped[str] = mapped_column(String(253), default="")
+    minutes: Mapped[int | None]
+    created_at: Mapped[Timestamp]
+
+    __table_args__ = (Index("ix_time_grants_profile_day", "profile_id", "day"),)
+
+
+class ActiveMinute(Base):
+    """One minute in which a child was active on a site: the unit of screen time.
+
+    A minute counts once per site (the primary key), once per category and
+    once in total however many requests it held; `minute` is UTC.
+    """
+
+    __tablename__ = "active_minutes"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minute: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    site: Mapped[str] = mapped_column(String(253), primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_active_minutes_minute", "minute"),)
+
+
+class AccessRequest(Base):
+    """A child's "ask a parent": for a site, or for more time."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[ProfileRef]
+    kind: Mapped[str] = mapped_column(String(8))  # "site" | "time"
+    host: Mapped[str] = mapped_column(String(253), default="")
+    path: Mapped[str] = mapped_column(String(2048), default="")
+    scope: Mapped[str] = mapped_column(String(16), default="")  # for time: the limit hit
+    key: Mapped[str] = mapped_column(String(253), default="")
+    category: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(String(500), default="")
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    answer: Mapped[str | None] = mapped_column(String(16))  # "15m", "60m", "today", "always"
+    created_at: Mapped[Timestamp]
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('site', 'time')", name="kind"),
+        CheckConstraint("status IN ('pending', 'approved', 'denied')", name="status"),
+        Index("ix_access_requests_status", "status"),
+    )
+
+
+class Report(Base):
+    """A child's "report this page" (GEN-6, CHILD-6): what, when, and their note."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[IntPK]
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("profiles.id", ondelete="SET NULL"))
+    host: Mapped[str] = mapped_column(String(253))
+    path: Mapped[str] = mapped_column(String(2048), default="")  # no query string
+    category: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp]

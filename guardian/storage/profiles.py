@@ -14,9 +14,10 @@ from guardian.categories import CATEGORIES, is_category
 from guardian.errors import AlreadyExists, NotFound, UsageError
 from guardian.hosts import split_target
 from guardian.i18n import LANGUAGES
-from guardian.presets import blocked_categories_for_age
+from guardian.presets import preset_for_age
 from guardian.storage.models import Attribution, Profile, ProfileCategory, Rule
 from guardian.storage.policy_version import bump_policy_version
+from guardian.storage.screen_time import apply_preset_budgets
 
 MAX_NAME_LENGTH = 64
 
@@ -45,11 +46,14 @@ def add_profile(
     if default:
         for other in session.scalars(select(Profile).where(Profile.is_default)):
             other.is_default = False
-    blocked = blocked_categories_for_age(age)
+    preset = preset_for_age(age)
     profile.category_settings = [
-        ProfileCategory(category_code=code, blocked=code in blocked) for code in CATEGORIES
+        ProfileCategory(category_code=code, blocked=code in preset.blocked_categories)
+        for code in CATEGORIES
     ]
     session.add(profile)
+    session.flush()
+    apply_preset_budgets(session, profile, preset)
     if port is not None:
         add_attribution(session, profile, "port", port_value(port))
     if client is not None:
@@ -238,7 +242,7 @@ def update_profile(
                     other.is_default = False
         profile.is_default = default
     if reset_categories:
-        blocked = blocked_categories_for_age(profile.age)
+        blocked = preset_for_age(profile.age).blocked_categories
         for code in CATEGORIES:
             set_category(session, profile, code, code in blocked)
     session.flush()

@@ -26,9 +26,10 @@ PARENT_PASSWORD_HASH = SettingKey("parent_password_hash", "")
 APP_LANGUAGE = SettingKey("app_language", "vi")
 RAW_LOG_RETENTION_DAYS = SettingKey("raw_log_retention_days", "30")
 HOUSEHOLD_TIMEZONE = SettingKey("household_timezone", "")  # "" = the computer's own
+TOKEN_SECRET = SettingKey("token_secret", "")  # signs the links on children's pages
 
 KEYS = {key.name: key for key in (
-    PARENT_PASSWORD_HASH, APP_LANGUAGE, RAW_LOG_RETENTION_DAYS, HOUSEHOLD_TIMEZONE,
+    PARENT_PASSWORD_HASH, APP_LANGUAGE, RAW_LOG_RETENTION_DAYS, HOUSEHOLD_TIMEZONE, TOKEN_SECRET,
 )}
 
 

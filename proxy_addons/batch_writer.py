@@ -1,0 +1,98 @@
+"""BatchWriter: everything the filter records, written in batches off the event loop.
+
+Hooks only append small frozen rows to in-memory buffers. A background task
+swaps the buffers out every `flush_interval` seconds and writes them in one
+transaction in a worker thread (one executemany per table); `done()` writes
+what is left on shutdown. If the database is unavailable the rows wait, up
+to `max_buffered` request rows (oldest dropped first, with a warning), and
+are written when it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+
+from guardian.active_time import MinuteRow
+from guardian.storage.activity import LoggedRequest, append_requests
+from guardian.storage.screen_time import store_minutes
+from proxy_addons.policy_source import SharedDatabase
+
+logger = logging.getLogger("guardian.log")
+
+
+class BatchWriter:
+    def __init__(
+        self, database: SharedDatabase, flush_interval: float = 0.5, max_buffered: int = 200_000
+    ) -> None:
+        self.database = database
+        self.flush_interval = flush_interval
+        self.requests: deque[LoggedRequest] = deque(maxlen=max_buffered)
+        self.minutes: list[MinuteRow] = []
+        self.dropped = 0
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+
+    def add_request(self, row: LoggedRequest) -> None:
+        if len(self.requests) == self.requests.maxlen:
+            self.dropped += 1
+        self.requests.append(row)
+
+    def add_minutes(self, rows: list[MinuteRow]) -> None:
+        self.minutes.extend(rows)
+
+    def running(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._flush_periodically())
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_interval)
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self.requests and not self.minutes:
+            return
+        requests, minutes = self._take()
+        if not await asyncio.to_thread(self._write, requests, minutes):
+            self._put_back(requests, minutes)
+
+    def done(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        if self.requests or self.minutes:
+            self._write(*self._take())
+        if self.dropped:
+            logger.warning("%d log rows were dropped while the database was unavailable",
+                           self.dropped)
+
+    def _take(self) -> tuple[list[LoggedRequest], list[MinuteRow]]:
+        requests, minutes = list(self.requests), self.minutes
+        self.requests.clear()
+        self.minutes = []
+        return requests, minutes
+
+    def _put_back(self, requests: list[LoggedRequest], minutes: list[MinuteRow]) -> None:
+        """In front of any rows that arrived meanwhile, so the order stays."""
+        newer = list(self.requests)
+        self.requests.clear()
+        self.requests.extend(requests)
+        self.requests.extend(newer)
+        self.minutes = minutes + self.minutes
+
+    def _write(self, requests: list[LoggedRequest], minutes: list[MinuteRow]) -> bool:
+        try:
+            with self.database.get().begin() as session:
+                append_requests(session, requests)
+                store_minutes(session, minutes)
+        except Exception as exc:
+            if not self._failing:
+                logger.warning("Cannot write the activity log yet (%d rows waiting): %s",
+                               len(requests), exc)
+            self._failing = True
+            self.database.reset()
+            return False
+        if self._failing:
+            logger.info("Activity log writes resumed")
+        self._failing = False
+        return True
