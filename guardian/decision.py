@@ -26,6 +26,9 @@ class Reason(StrEnum):
     POLICY_UNAVAILABLE = "policy_unavailable"  # the filter could not load its policy
     OUTSIDE_HOURS = "outside_hours"  # not within the child's allowed hours
     TIME_UP = "time_up"  # a daily time budget is used up
+    UNSAFE_SEARCH = "unsafe_search"  # a search engine Guardian cannot make safe
+    CONTENT = "content"  # the page's words scored over the child's threshold
+    PERSONAL_INFO = "personal_info"  # the child was about to send their own details
 
 
 @dataclass(frozen=True, slots=True)

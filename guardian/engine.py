@@ -11,6 +11,7 @@ Precedence (the README explains it to parents):
       rule beats a whole-domain rule and a longer prefix a shorter one; where
       an allow and a block rule name the same target, allow wins;
    b. then the categories blocked for the child (from the imported lists);
+   c. then search engines Guardian cannot make safe (blocked or flagged);
 2. time, for whatever content allowed: the allowed hours, then each daily
    budget that applies (total, the site's category, the site, each site of a
    category);
@@ -31,6 +32,7 @@ from guardian.categories import CATEGORY_BITS
 from guardian.decision import ALLOWED, Action, Decision, Reason, TimeLimit, block
 from guardian.hosts import domain_suffixes
 from guardian.policy import BudgetRule, ProfilePolicy
+from guardian.safe_search import load_safe_search
 from guardian.schedule import next_midnight
 from guardian.sites import site_of
 
@@ -107,6 +109,16 @@ def blocked_categories(context: Context) -> Decision | None:
     return block(Reason.CATEGORY, category=first_category(mask))
 
 
+def unsafe_search_engines(context: Context) -> Decision | None:
+    """An engine Guardian cannot make safe: blocked, or allowed and flagged in the log."""
+    policy = context.policy
+    if not policy.safe_search or not load_safe_search().is_unsupported(context.request.host):
+        return None
+    if policy.unsafe_search == "block":
+        return block(Reason.UNSAFE_SEARCH, category=context.category)
+    return Decision(Action.ALLOW, Reason.UNSAFE_SEARCH, context.category)
+
+
 def allowed_hours(context: Context) -> Decision | None:
     policy, now = context.policy, context.now
     if policy.hours is None or policy.hours.allows(now):
@@ -161,7 +173,7 @@ def applicable_budgets(
     return found
 
 
-CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories)
+CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories, unsafe_search_engines)
 TIME_CHECKS: tuple[Check, ...] = (allowed_hours, daily_budgets)
 
 

@@ -69,6 +69,10 @@ class ProfilePolicy:
     grants: Grants = field(default_factory=lambda: MappingProxyType({}))
     # A parent's "yes" to more time past the allowed hours lasts until then.
     hours_extended_until: datetime | None = None
+    safe_search: bool = True
+    youtube: str = "strict"  # "strict" | "moderate" | "off"
+    unsafe_search: str = "block"  # "block" | "flag"
+    scan_threshold: int = 100
 
     def grant(self, day: str, scope: str, key: str = "") -> int | None:
         """Extra minutes granted for `day` (0 if none; None: no limit for the rest of it)."""
@@ -232,4 +236,8 @@ def _profile_policy(
         hours=hours,
         grants=MappingProxyType(grants),
         hours_extended_until=hours_extended_until,
+        safe_search=row.safe_search,
+        youtube=row.youtube,
+        unsafe_search=row.unsafe_search,
+        scan_threshold=row.scan_threshold,
     )

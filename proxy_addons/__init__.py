@@ -2,9 +2,10 @@
 
 `guardian_addons` returns them in the order mitmproxy must call them: the
 policy reloader keeps the snapshot fresh; the child portal claims requests to
-the filter's reserved host; the enforcer decides and answers blocks; the
-screen-time counter and the time notice use the verdict the enforcer left
-behind; the traffic logger records it; the batch writer stores it all.
+the filter's reserved host; the enforcer decides and answers blocks; safe
+search rewrites what it allowed; the screen-time counter and the time notice
+use the verdict the enforcer left behind; the traffic logger records it; the
+batch writer stores it all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.enforcer import PolicyEnforcer
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.portal import ChildPortal
+from proxy_addons.safe_search import SafeSearch
 from proxy_addons.screen_time import ScreenTimeCounter
 from proxy_addons.time_notice import TimeNotice
 from proxy_addons.traffic_logger import TrafficLogger
@@ -33,6 +35,7 @@ def guardian_addons(
         reloader,
         ChildPortal(holder, database, clock, tracker),
         PolicyEnforcer(holder, tracker, clock),
+        SafeSearch(),
         ScreenTimeCounter(tracker, writer),
         TimeNotice(tracker),
         TrafficLogger(writer),

@@ -193,15 +193,17 @@ class PolicyReloader:
 class ListenerSync:
     """Keeps mitmproxy listening on each child's port as profiles change."""
 
-    def __init__(self, listen_host: str, main_port: int) -> None:
+    def __init__(self, listen_host: str, main_port: int, upstream_proxy: str | None = None) -> None:
         self.listen_host = listen_host
         self.main_port = main_port
+        # "regular": connect to sites directly; "upstream:URL": through another proxy.
+        self.kind = f"upstream:{upstream_proxy}" if upstream_proxy else "regular"
         self._ports: tuple[int, ...] = ()
 
     def modes(self, ports: tuple[int, ...]) -> list[str]:
         host = f"[{self.listen_host}]" if ":" in self.listen_host else self.listen_host
-        return ["regular"] + [
-            f"regular@{host}:{port}" for port in ports if port != self.main_port
+        return [self.kind] + [
+            f"{self.kind}@{host}:{port}" for port in ports if port != self.main_port
         ]
 
     def remember(self, ports: tuple[int, ...]) -> None:

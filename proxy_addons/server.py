@@ -43,6 +43,8 @@ class ProxyConfig:
     extra_options: tuple[str, ...] = field(default_factory=tuple)
     flush_interval: float = 0.5
     reload_interval: float = 1.0
+    # Send allowed traffic on through another proxy (a school's or an ISP's).
+    upstream_proxy: str | None = None
 
 
 def run_proxy(config: ProxyConfig) -> int:
@@ -65,7 +67,7 @@ async def _serve(config: ProxyConfig) -> int:
     master = Master(options.Options(), with_termlog=True)
     holder = PolicyHolder()
     database = SharedDatabase(config.data_dir.database_url)
-    listeners = ListenerSync(config.listen_host, config.listen_port)
+    listeners = ListenerSync(config.listen_host, config.listen_port, config.upstream_proxy)
     clock = SystemClock()
     tracker = ActiveTimeTracker(UTC)
     reloader = PolicyReloader(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from mitmproxy import http
 
+from guardian.safe_search import SafeSearchCatalog, load_safe_search
 from guardian.storage.activity import LoggedRequest
 from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.enforcer import METADATA_KEY, Verdict
@@ -19,8 +20,9 @@ LOGGED_KEY = "guardian_logged"
 
 
 class TrafficLogger:
-    def __init__(self, writer: BatchWriter) -> None:
+    def __init__(self, writer: BatchWriter, catalog: SafeSearchCatalog | None = None) -> None:
         self.writer = writer
+        self.catalog = catalog or load_safe_search()
 
     def response(self, flow: http.HTTPFlow) -> None:
         self._record(flow)
@@ -46,6 +48,8 @@ class TrafficLogger:
                 reason=verdict.decision.reason.value,
                 category=verdict.decision.category,
                 bytes=_body_size(response),
+                search=self.catalog.search_terms(
+                    verdict.host, request.path, list(request.query.items(multi=True))),
             )
         )
 

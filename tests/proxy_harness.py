@@ -117,6 +117,7 @@ class Upstream:
 
     def __init__(self, tls_cert: Path | None = None) -> None:
         self.hits: Counter[str] = Counter()
+        self.headers: dict[str, dict[str, str]] = {}  # the last request's headers, by path
         self.lock = threading.Lock()
         upstream = self
 
@@ -126,6 +127,7 @@ class Upstream:
             def do_GET(self) -> None:  # noqa: N802
                 with upstream.lock:
                     upstream.hits[self.path] += 1
+                    upstream.headers[self.path] = {k.lower(): v for k, v in self.headers.items()}
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(PAGE)))

@@ -43,7 +43,7 @@ def activity_command(args: argparse.Namespace, context: CliContext) -> int:
                 "time": entry.time.isoformat(), "profile": entry.profile, "host": entry.host,
                 "path": entry.path, "method": entry.method, "status": entry.status,
                 "decision": entry.decision, "reason": entry.reason,
-                "category": entry.category, "bytes": entry.bytes,
+                "category": entry.category, "bytes": entry.bytes, "search": entry.search,
             }
             for entry in entries
         ])
@@ -53,6 +53,8 @@ def activity_command(args: argparse.Namespace, context: CliContext) -> int:
     for entry in entries:
         local = entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         why = entry.reason + (f":{entry.category}" if entry.category else "")
+        searched = f'  searched "{entry.search}"' if entry.search else ""
         print(f"{local}  {entry.profile or '-':12} {entry.decision.upper():5}  "
-              f"{entry.status or '-':>3}  {entry.method} {entry.host}{entry.path}  ({why})")
+              f"{entry.status or '-':>3}  {entry.method} {entry.host}{entry.path}  ({why})"
+              f"{searched}")
     return 0

@@ -21,6 +21,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--set", dest="options", action="append", default=[], metavar="NAME=VALUE",
         help="set a mitmproxy option, e.g. ssl_verify_upstream_trusted_ca=/path/ca.pem",
     )
+    proxy.add_argument(
+        "--upstream-proxy", metavar="URL",
+        help="send allowed traffic on through another proxy, e.g. http://proxy.school:3128",
+    )
     proxy.set_defaults(handler=run_proxy)
 
     ca = commands.add_parser("ca", help="the filter's certificate authority")
@@ -48,7 +52,8 @@ def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
     from proxy_addons.server import run_proxy as serve
 
     host, port = parse_listen(args.listen)
-    return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options)))
+    return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options),
+                             upstream_proxy=args.upstream_proxy))
 
 
 def print_ca_path(args: argparse.Namespace, context: CliContext) -> int:

@@ -28,6 +28,7 @@ class LoggedRequest:
     reason: str
     category: str | None
     bytes: int
+    search: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ActivityEntry:
     reason: str
     category: str | None
     bytes: int
+    search: str | None = None
 
 
 def append_requests(session: Session, rows: Sequence[LoggedRequest]) -> None:
@@ -72,7 +74,7 @@ def recent_activity(
         ActivityEntry(
             time=row.time, profile=name, host=row.host, path=row.path, method=row.method,
             status=row.status, decision=row.decision, reason=row.reason,
-            category=row.category, bytes=row.bytes,
+            category=row.category, bytes=row.bytes, search=row.search,
         )
         for row, name in session.execute(query)
     ]

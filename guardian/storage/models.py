@@ -86,6 +86,13 @@ class Profile(Base):
     # Traffic from devices no other attribution matches goes to the default profile.
     is_default: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp]
+    # Search and content settings; a new profile takes them from its age preset.
+    safe_search: Mapped[bool] = mapped_column(default=True)
+    youtube: Mapped[str] = mapped_column(String(10), default="strict")  # strict|moderate|off
+    unsafe_search: Mapped[str] = mapped_column(String(8), default="block")  # block|flag
+    scan_threshold: Mapped[int] = mapped_column(default=100)
+    # May the child send their own details after the warning ("send anyway")?
+    details_send_anyway: Mapped[bool] = mapped_column(default=False)
 
     attributions: Mapped[list[Attribution]] = relationship(
         back_populates="profile", cascade="all, delete-orphan"
@@ -198,6 +205,8 @@ class RequestLog(Base):
     reason: Mapped[str] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(32))
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Words searched for on a search engine, with the child's own details removed.
+    search: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (
         Index("ix_request_log_profile_time", "profile_id", "time"),
@@ -331,3 +340,21 @@ class Report(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[Timestamp]
+
+
+class ProfileDetails(Base):
+    """A child's own details, recorded by the parent so the filter can warn before they are sent.
+
+    Kept in the household's database only; never written to the request log.
+    """
+
+    __tablename__ = "profile_details"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    school: Mapped[str] = mapped_column(String(200), default="")
+    id_number: Mapped[str] = mapped_column(String(20), default="")

@@ -47,6 +47,10 @@ def add_profile(
         for other in session.scalars(select(Profile).where(Profile.is_default)):
             other.is_default = False
     preset = preset_for_age(age)
+    profile.safe_search = preset.safe_search
+    profile.youtube = preset.youtube
+    profile.unsafe_search = preset.unsafe_search_engines
+    profile.scan_threshold = preset.content_scan_threshold
     profile.category_settings = [
         ProfileCategory(category_code=code, blocked=code in preset.blocked_categories)
         for code in CATEGORIES
