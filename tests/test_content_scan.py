@@ -590,3 +590,19 @@ def test_an_inserted_phrase_always_scores_its_weight(
     assert phrase in result.matches[phrase.category] or len(
         result.matches[phrase.category]
     ) == 5
+
+
+@settings(max_examples=200)
+@given(
+    body=st.one_of(st.binary(max_size=3000), st.text(max_size=1000)),
+    content_type=st.sampled_from(
+        ["", "text/html", "text/plain", "text/html; charset=utf-16", "text/html; charset=cp1258",
+         "application/xhtml+xml; charset=bogus", "application/json"]
+    ),
+    limit=st.integers(min_value=0, max_value=4000),
+)
+def test_any_body_scans_without_error(body: str | bytes, content_type: str, limit: int) -> None:
+    result = scan(body, content_type, _DEFAULT, limit_bytes=limit)
+    assert set(result.scores) <= set(SHIPPED_CATEGORIES)
+    size = len(body.encode("utf-8", "replace") if isinstance(body, str) else body)
+    assert result.truncated or size <= limit  # (a conversion to UTF-8 may also overflow)

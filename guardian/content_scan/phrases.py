@@ -239,6 +239,7 @@ class PhraseMatcher:
         terms: list[_Term] = []
         terms_of: list[tuple[int, ...]] = []
         for phrase in self.phrases:
+            ids: list[int] = []
             for part in phrase.parts:
                 folded, marked = match_words(part)
                 if not folded:
@@ -246,10 +247,11 @@ class PhraseMatcher:
                 if marked not in term_ids:
                     term_ids[marked] = len(terms)
                     terms.append(_make_term(folded, marked))
-            terms_of.append(tuple(term_ids[match_words(part)[1]] for part in phrase.parts))
+                ids.append(term_ids[marked])
+            terms_of.append(tuple(ids))
         entries_of: list[list[int]] = [[] for _ in terms]
-        for entry, ids in enumerate(terms_of):
-            for term_id in set(ids):
+        for entry, parts in enumerate(terms_of):
+            for term_id in set(parts):
                 entries_of[term_id].append(entry)
         by_trigger: dict[bytes, list[int]] = {}
         for term_id, term in enumerate(terms):

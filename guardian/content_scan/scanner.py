@@ -174,8 +174,10 @@ def _utf8_prefix(body: str | bytes, charset: str | None, limit: int) -> tuple[by
         return data[:limit], len(data) > limit or len(body) > limit
     codec = None
     for bom, name in _BOMS:
-        if body.startswith(bom):
-            codec, body = name, body[len(bom):] if name == "utf-8" else body
+        if body.startswith(bom):  # a byte-order mark overrides any declaration
+            codec = name
+            if name == "utf-8":
+                body = body[len(bom) :]
             break
     codec = codec or _codec(charset) or _meta_charset(body)
     if codec is None or codec in _UTF8_NAMES:
