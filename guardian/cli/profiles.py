@@ -34,6 +34,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     remove.add_argument("name")
     remove.set_defaults(handler=remove_command)
 
+    from guardian.cli.policy import register_details
+
+    register_details(actions)
+
 
 def add_command(args: argparse.Namespace, context: CliContext) -> int:
     with context.db().begin() as session:
