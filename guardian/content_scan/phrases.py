@@ -177,7 +177,11 @@ def load_default_phrases() -> tuple[list[Phrase], list[BadLine]]:
     folder = files("guardian") / "data" / "phrases"
     phrases: list[Phrase] = []
     bad: list[BadLine] = []
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+    try:
+        entries = sorted(folder.iterdir(), key=lambda item: item.name)
+    except OSError as error:
+        raise ListError(f"the shipped phrase lists are missing: {error}") from error
+    for entry in entries:
         if not entry.name.endswith(".txt"):
             continue
         found, skipped = parse_phrases(
@@ -186,6 +190,8 @@ def load_default_phrases() -> tuple[list[Phrase], list[BadLine]]:
         )
         phrases += found
         bad += skipped
+    if not phrases:
+        raise ListError("the shipped phrase lists are missing")
     return phrases, bad
 
 
