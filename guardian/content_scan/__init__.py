@@ -26,8 +26,10 @@ innocent use ("porn", "thinspo"). Education pages carry negative phrases
 ("giáo dục giới tính", "drug prevention", "phòng chống tự tử") that keep
 them under every threshold.
 
-Scanning is pure (no I/O, no clock) and bounded: about 1.5-2 ms for 100 KB
-of HTML, whatever the page (see `guardian.content_scan.scanner`).
+Scanning is pure (no I/O, no clock) and bounded by `limit_bytes`: on a
+two-core machine, about 1.5 ms for a typical 100 KB page in either language,
+3 ms when nearly all of it is Vietnamese text, 5 ms when it is packed with
+listed phrases (see `guardian.content_scan.scanner`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Score one response body against the phrase lists.
 
 The proxy runs this on the event loop for every page it scans, so the cost is
-bounded and small (1.5-2 ms for 100 KB of HTML on a two-core machine): no
-HTML parser, one regular expression pass over the bytes, one pass of
-folding, and the matcher's set operations (see
-`guardian.content_scan.phrases`).
+bounded and small (about 1.5 ms for a typical 100 KB page): no HTML parser,
+one regular expression pass over the bytes, one pass of folding, and the
+matcher's set operations (see `guardian.content_scan.phrases`).
 
 What is read:
 
