@@ -101,7 +101,7 @@ class Preset:
     per_game_minutes: int | None
     game_reminder_minutes: int | None
     social_signup_needs_parent: bool
-    content_scan_threshold: int  # block a page whose phrase score exceeds this
+    content_scan_threshold: int  # block a page whose phrase score reaches this
     rules: Mapping[str, tuple[str, ...]] = field(
         default=SETTING_RULES, compare=False, hash=False, repr=False
     )

@@ -3,7 +3,8 @@
 `guardian_addons` returns them in the order mitmproxy must call them: the
 policy reloader keeps the snapshot fresh; the child portal claims requests to
 the filter's reserved host; the enforcer decides and answers blocks; safe
-search rewrites what it allowed; the screen-time counter and the time notice
+search rewrites what it allowed; the content filter reads the pages that come
+back and blocks those over the child's threshold; the screen-time counter and the time notice
 use the verdict the enforcer left behind; the traffic logger records it; the
 batch writer stores it all.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from guardian.active_time import ActiveTimeTracker
 from guardian.clock import Clock
 from proxy_addons.batch_writer import BatchWriter
+from proxy_addons.content_filter import ContentFilter
 from proxy_addons.enforcer import PolicyEnforcer
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.portal import ChildPortal
@@ -31,11 +33,13 @@ def guardian_addons(
     flush_interval: float,
 ) -> list[object]:
     writer = BatchWriter(database, flush_interval)
+    enforcer = PolicyEnforcer(holder, tracker, clock)
     return [
         reloader,
         ChildPortal(holder, database, clock, tracker),
-        PolicyEnforcer(holder, tracker, clock),
+        enforcer,
         SafeSearch(),
+        ContentFilter(enforcer),
         ScreenTimeCounter(tracker, writer),
         TimeNotice(tracker),
         TrafficLogger(writer),

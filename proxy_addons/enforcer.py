@@ -32,7 +32,7 @@ HOST_CACHE_SIZE = 4096
 FALLBACK_LANGUAGE = "vi"
 # Blocks a child may ask a parent about; the others are not the parent's choice to undo here.
 _ASKABLE = {
-    Reason.BLOCK_RULE: "site", Reason.CATEGORY: "site",
+    Reason.BLOCK_RULE: "site", Reason.CATEGORY: "site", Reason.CONTENT: "site",
     Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time",
 }
 
@@ -66,7 +66,11 @@ class PolicyEnforcer:
         verdict = self.judge(flow)
         flow.metadata[METADATA_KEY] = verdict
         if verdict.decision.blocked:
-            flow.response = make_block_response(flow, self._blocked_request(flow, verdict))
+            flow.response = self.block_response(flow, verdict)
+
+    def block_response(self, flow: http.HTTPFlow, verdict: Verdict) -> http.Response:
+        """The page (or small answer) that explains `verdict` to the child."""
+        return make_block_response(flow, self._blocked_request(flow, verdict))
 
     def judge(self, flow: http.HTTPFlow) -> Verdict:
         request = flow.request

@@ -118,6 +118,8 @@ class Upstream:
     def __init__(self, tls_cert: Path | None = None) -> None:
         self.hits: Counter[str] = Counter()
         self.headers: dict[str, dict[str, str]] = {}  # the last request's headers, by path
+        # Pages to serve by path: (content type, body); anything else gets PAGE.
+        self.pages: dict[str, tuple[str, bytes]] = {}
         self.lock = threading.Lock()
         upstream = self
 
@@ -128,11 +130,13 @@ class Upstream:
                 with upstream.lock:
                     upstream.hits[self.path] += 1
                     upstream.headers[self.path] = {k.lower(): v for k, v in self.headers.items()}
+                content_type, body = upstream.pages.get(
+                    self.path.split("?", 1)[0], ("text/html; charset=utf-8", PAGE))
                 self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(PAGE)))
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(PAGE)
+                self.wfile.write(body)
 
             do_POST = do_GET  # noqa: N815
 
