@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from guardian.bypass import is_bypass_host
 from guardian.categories import CATEGORY_BITS
 from guardian.decision import ALLOWED, Action, Decision, Reason, TimeLimit, block
 from guardian.hosts import domain_suffixes
@@ -48,6 +49,7 @@ class RequestFacts:
     host: str
     path: str = "/"
     method: str = "GET"
+    dns_message: bool = False  # a DNS-over-HTTPS request (application/dns-message)
 
 
 class Usage(Protocol):
@@ -182,6 +184,8 @@ def context_for(
 ) -> Context:
     index = policy.index
     mask = index.mask_of(request.host) | index.url_mask(request.host, request.path)
+    if request.dns_message or is_bypass_host(request.host):
+        mask |= CATEGORY_BITS["bypass"]  # known without any imported list
     return Context(request, policy, usage, now, mask)
 
 

@@ -9,13 +9,14 @@ the traffic logger).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mitmproxy import http, tcp, udp
 
 from guardian.active_time import ActiveTimeTracker, ProfileUsage
 from guardian.block_page import PORTAL_HOST, BlockedRequest, FormTarget
+from guardian.bypass import is_dns_message
 from guardian.clock import Clock
 from guardian.decision import Decision, Reason, block
 from guardian.engine import Context, RequestFacts, context_for, decide
@@ -85,7 +86,10 @@ class PolicyEnforcer:
             return Verdict(profile, request.host, block(Reason.INVALID_HOST))
         now = self.clock.now().astimezone(policy.zone)
         usage = ProfileUsage(self.tracker, profile.id)
-        facts = RequestFacts(host, normalize_path(request.path), request.method)
+        headers = request.headers
+        facts = RequestFacts(host, normalize_path(request.path), request.method,
+                             is_dns_message(headers.get("content-type", ""),
+                                            headers.get("accept", "")))
         decision = decide(facts, profile, usage, now)
         # The connection goes to request.host, but the server picks the site by
         # the Host header: a request must pass under both names.
@@ -95,7 +99,7 @@ class PolicyEnforcer:
             if named is None:
                 return Verdict(profile, host, block(Reason.INVALID_HOST))
             if named != host:
-                named_facts = RequestFacts(named, facts.path, facts.method)
+                named_facts = replace(facts, host=named)
                 second = decide(named_facts, profile, usage, now)
                 if second.blocked:
                     return Verdict(profile, named, second, named_facts, now)

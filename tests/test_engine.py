@@ -139,3 +139,22 @@ def test_first_category_in_catalogue_order_is_named() -> None:
 def test_nothing_blocked_when_no_category_is_blocked() -> None:
     decision = decide(request("casino.example/"), make_policy(blocked=()), NoUsage(), NOW)
     assert decision.action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("facts", "blocked"),
+    [
+        (RequestFacts("dns.google", "/dns-query"), True),
+        (RequestFacts("mozilla.cloudflare-dns.com", "/dns-query"), True),
+        (RequestFacts("1.1.1.1", "/dns-query"), True),
+        (RequestFacts("www.proxysite.com"), True),
+        (RequestFacts("doh.example", "/q", "POST", dns_message=True), True),
+        (RequestFacts("google.com"), False),
+    ],
+)
+def test_filter_bypasses_are_known_without_lists(facts: RequestFacts, blocked: bool) -> None:
+    policy = make_policy(blocked=("bypass",), index=DictIndex({}))
+    decision = decide(facts, policy, NoUsage(), NOW)
+    assert decision.blocked is blocked
+    if blocked:
+        assert decision.category == "bypass"
