@@ -1,0 +1,1 @@
+"""Thin table models: rows in through `set_rows()`, column constants, translated headers."""
