@@ -14,12 +14,12 @@ import sys
 from collections.abc import Sequence
 
 from guardian import __version__
-from guardian.cli import activity, lists, profiles, proxy, requests, rules, time
+from guardian.cli import activity, app, lists, policy, profiles, proxy, requests, rules, time
 from guardian.cli.context import CliContext
 from guardian.datadir import DATA_DIR_ENV, DATABASE_URL_ENV, resolve_data_dir
 from guardian.errors import GuardianError
 
-COMMAND_GROUPS = (proxy, profiles, rules, lists, time, requests, activity)
+COMMAND_GROUPS = (app, proxy, profiles, rules, lists, time, requests, policy, activity)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,5 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`guardian ... | head`)
+        return 0
     finally:
         context.close()
