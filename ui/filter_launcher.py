@@ -36,6 +36,7 @@ def _source_root() -> str:
 class FilterLauncher:
     data_dir: DataDir
     python: str = field(default=sys.executable)
+    _ca: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def log_path(self) -> Path:
@@ -96,7 +97,13 @@ class FilterLauncher:
             self.pid_path.unlink(missing_ok=True)
 
     def ca_path(self, timeout: float = 60) -> Path:
-        """The CA certificate, from `guardian ca path` (which creates it if missing)."""
+        """The CA certificate, from `guardian ca path` (which creates it if missing).
+
+        Asked once per run of the app: the answer only changes with the data folder.
+        """
+        known = self._ca.get("path")
+        if known is not None and known.exists():
+            return known
         result = subprocess.run(
             self.guardian_command("ca", "path"), env=self.environment(), capture_output=True,
             text=True, timeout=timeout, stdin=subprocess.DEVNULL,
@@ -104,7 +111,9 @@ class FilterLauncher:
         if result.returncode != 0:
             lines = (result.stderr or result.stdout).strip().splitlines()
             raise GuardianError(lines[-1] if lines else "guardian ca path failed")
-        return Path(result.stdout.strip().splitlines()[-1])
+        path = Path(result.stdout.strip().splitlines()[-1])
+        self._ca["path"] = path
+        return path
 
     def _rotate_log(self) -> None:
         try:

@@ -150,6 +150,7 @@ class FilterStep(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802
         self.supervisor.start()
+        self.show_filter_state(self.supervisor.state)
 
     def show_filter_state(self, state: FilterState) -> None:
         tr = self.language.tr

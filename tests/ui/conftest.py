@@ -21,6 +21,7 @@ from guardian.datadir import DataDir  # noqa: E402
 from guardian.storage.database import Database  # noqa: E402
 from guardian.storage.profiles import add_profile  # noqa: E402
 from ui.app import GuardianApp  # noqa: E402
+from ui.filter_health import Health, Probe  # noqa: E402
 from ui.language import Language  # noqa: E402
 from ui.prefs import UiPrefs  # noqa: E402
 from ui.tasks import Tasks  # noqa: E402
@@ -58,12 +59,18 @@ def add_child(db: Database, name: str = "An", age: int = 9, **reach: object) -> 
         return add_profile(session, name, age, "vi", **reach).id  # type: ignore[arg-type]
 
 
+def running_guardian_probe(host: str, port: int) -> Probe:
+    """As if a healthy Guardian filter listened there: the app attaches, starts nothing."""
+    return Probe(True, Health("0.1.0", True, 1, None))
+
+
 @pytest.fixture
 def make_app(data_dir: DataDir, db: Database, qtbot):
-    """A whole app on the test's data folder; the filter is not started."""
+    """A whole app on the test's data folder; it never starts a real filter by default."""
     made: list[GuardianApp] = []
 
     def make(language_code: str = "en", **options: object) -> GuardianApp:
+        options.setdefault("supervisor_options", {"probe": running_guardian_probe})
         app = GuardianApp(data_dir, db, UiPrefs.in_folder(data_dir.root), language_code,
                           **options)  # type: ignore[arg-type]
         qtbot.addWidget(app.window)

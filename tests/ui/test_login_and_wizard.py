@@ -10,11 +10,9 @@ from guardian.storage.parent_account import set_parent_password, verify_parent_p
 from guardian.storage.profiles import profile_summaries
 from guardian.storage.settings import APP_LANGUAGE, PARENT_PASSWORD_HASH, get_setting
 from tests.ui.conftest import idle
-from ui.filter_health import Health, Probe
 from ui.supervisor import FilterStatus
 
 PASSWORD = "a long family password"
-RUNNING_FILTER = {"probe": lambda host, port: Probe(True, Health("0.1.0", True, 3, None))}
 
 
 def set_password(db: Database, password: str = PASSWORD) -> None:
@@ -24,7 +22,7 @@ def set_password(db: Database, password: str = PASSWORD) -> None:
 
 def test_the_wizard_stores_the_password_hash_the_children_and_the_language(
         qtbot, make_app, db, shoot) -> None:
-    app = make_app("en", supervisor_options=RUNNING_FILTER)
+    app = make_app("en")
     app.start(first_run=True)
     wizard = app.wizard
     assert wizard is not None and wizard.isVisible() and not app.window.isVisible()
@@ -90,7 +88,7 @@ def test_the_wizard_stores_the_password_hash_the_children_and_the_language(
 def test_a_wrong_password_is_rejected_and_the_right_one_opens_the_app(
         qtbot, make_app, db, shoot) -> None:
     set_password(db)
-    app = make_app("vi", supervisor_options=RUNNING_FILTER)
+    app = make_app("vi")
     app.start(first_run=False)
     login = app.login
     assert login is not None and login.isVisible()

@@ -92,6 +92,8 @@ class ActivityModel(RowTableModel[ActivityRecord]):
     def tooltip(self, row: ActivityRecord, column: int) -> str | None:
         if column in (HOST, PATH):
             return row.host + row.path
+        if column == REASON:
+            return self.display(row, REASON)
         return None
 
     def other_data(self, row: ActivityRecord, column: int, role: int) -> Any:

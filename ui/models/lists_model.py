@@ -26,7 +26,7 @@ class ListsModel(RowTableModel[ImportedList]):
         if column == LOCATION:
             return row.location
         if column == FORMAT:
-            return row.format
+            return self.language.tr_known((f"app.lists.format_{row.format}",), row.format)
         if column == DOMAINS:
             return f"{row.domains:,}"
         if column == URLS:

@@ -144,7 +144,16 @@ class ActivityLogPage(Page):
         self.since.setToolTip(tr("app.activity.since"))
         self.until.setToolTip(tr("app.activity.until"))
         self.model.retranslate()
+        self._fit_headers()
         self._show_status()
+
+    def _fit_headers(self) -> None:
+        """Widen a column whose header, in this language, is wider than the column."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column, width in COLUMN_WIDTHS.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 28))
 
     def refresh(self) -> None:
         """Reload the children for the filter, then the rows."""

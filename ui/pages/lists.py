@@ -138,7 +138,9 @@ class ListsPage(Page):
     def _show_result(self, result: ImportResult) -> None:
         tr = self.language.tr
         lines = [tr("app.lists.imported", domains=f"{result.domains:,}", urls=f"{result.urls:,}",
-                    category=self.language.category(result.category), format=result.format)]
+                    category=self.language.category(result.category),
+                    format=self.language.tr_known((f"app.lists.format_{result.format}",),
+                                                  result.format))]
         if result.unsupported_lines:
             lines.append(tr("app.lists.unsupported", count=f"{result.unsupported_lines:,}"))
         if result.bad_lines:

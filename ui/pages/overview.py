@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -27,6 +27,7 @@ from ui.pages.page import Page
 from ui.supervisor import FilterState, FilterStatus
 from ui.tasks import Tasks
 
+REFRESH_MS = 30_000  # today's counts move while the page is open
 STATUS_COLOURS = {
     FilterStatus.RUNNING: "#1b6e2a", FilterStatus.ATTACHED: "#1b6e2a",
     FilterStatus.STARTING: "#8a5a00", FilterStatus.RESTARTING: "#8a5a00",
@@ -103,6 +104,9 @@ class OverviewPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.today_box, 1)
+        self.timer = QTimer(self, interval=REFRESH_MS,
+                            timeout=lambda: self.refresh() if self.isVisible() else None)
+        self.timer.start()
         self.show_filter_state(FilterState(FilterStatus.STOPPED, "127.0.0.1", 8080))
         self.retranslate()
 
@@ -132,7 +136,9 @@ class OverviewPage(Page):
         self.status.setText(tr(f"app.filter.status.{state.status.value}", address=state.address))
         colour = STATUS_COLOURS.get(state.status, "#b3261e")
         self.status.setStyleSheet(f"color: {colour};")
-        details = [tr("app.overview.address", address=state.address)]
+        details = []
+        if state.status in (FilterStatus.STOPPED, FilterStatus.STOPPING):
+            details.append(tr("app.overview.address", address=state.address))
         if state.health is not None:
             details.append(tr("app.overview.version", version=state.health.version))
             if not state.health.ok:
