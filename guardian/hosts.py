@@ -27,6 +27,8 @@ _DOT_VARIANTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 _NAME_CHARS = re.compile(r"^[a-z0-9_.-]+$")
 _PLAIN_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
 MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+_DOTTED_QUAD = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 
 
 def normalize_host(raw: str) -> str:
@@ -40,14 +42,12 @@ def normalize_host(raw: str) -> str:
         raise InvalidHost(raw, "empty host name")
     # The common case: already canonical. Checked first because the proxy
     # calls this on every request.
-    if _PLAIN_NAME.match(text) and not text[-1].isdigit():
-        if len(text) > MAX_HOST_LENGTH:
-            raise InvalidHost(raw, "host name too long")
-        return text
-    if "%" in text:
-        text = unquote(text)
+    if _PLAIN_NAME.match(text) and not _looks_numeric(text.rpartition(".")[2]):
+        return _checked_name(text, raw)
     if "@" in text:
         text = text.rpartition("@")[2]
+    if "%" in text:
+        text = unquote(text)
     text = _strip_port(text, raw)
     text = text.translate(_DOT_VARIANTS).rstrip(".").lower()
     if not text:
@@ -56,12 +56,22 @@ def normalize_host(raw: str) -> str:
     address = parse_ip(text)
     if address is not None:
         return address
+    if ":" not in text and _looks_numeric(text.rpartition(".")[2]):
+        # Browsers read a name ending in a number as an IPv4 address, and
+        # refuse it when it is not one (`1.2.3.4.5`, `999.1.1.1`).
+        raise InvalidHost(raw, "not a valid IPv4 address")
     if not text.isascii():
         text = _to_ascii(text, raw)
     if not _NAME_CHARS.match(text) or ".." in text or text.startswith("."):
         raise InvalidHost(raw, "not a valid host name")
+    return _checked_name(text, raw)
+
+
+def _checked_name(text: str, raw: str) -> str:
     if len(text) > MAX_HOST_LENGTH:
         raise InvalidHost(raw, "host name too long")
+    if any(len(label) > MAX_LABEL_LENGTH for label in text.split(".")):
+        raise InvalidHost(raw, "a part of the name is longer than 63 characters")
     return text
 
 
@@ -136,7 +146,7 @@ def _looks_numeric(part: str) -> bool:
 
 
 def _parse_ipv4_number(part: str) -> int | None:
-    if not part:
+    if not part or not part.isascii():
         return None
     try:
         if part.startswith(("0x", "0X")):
@@ -150,7 +160,7 @@ def _parse_ipv4_number(part: str) -> int | None:
 
 def is_ip(host: str) -> bool:
     """True if the canonical `host` is an IP literal."""
-    return host[-1].isdigit() or ":" in host
+    return ":" in host or _DOTTED_QUAD.match(host) is not None
 
 
 def domain_suffixes(host: str) -> Iterator[str]:

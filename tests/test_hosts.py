@@ -36,6 +36,10 @@ from guardian.hosts import (
         ("2130706433", "127.0.0.1"),
         ("0x7f000001", "127.0.0.1"),
         ("0x7f.0.0.1", "127.0.0.1"),
+        ("0xa", "0.0.0.10"),
+        ("0x7f.0.0.0xa", "127.0.0.10"),
+        ("0XA", "0.0.0.10"),
+        ("user%40evil.example@good.example", "good.example"),
         ("0177.0.0.1", "127.0.0.1"),
         ("127.1", "127.0.0.1"),
         ("127.0.1", "127.0.0.1"),
@@ -68,7 +72,8 @@ def test_vietnamese_names_match_in_every_unicode_form() -> None:
 @pytest.mark.parametrize(
     "raw",
     ["", "   ", ".", "exa mple.com", "example..com", "<script>.com", "[::1", "a" * 300,
-     "example.com/path"],
+     "example.com/path", "1.2.3.4.5", "999.1.1.1", "example.123", "a" * 64 + ".com",
+     "\u0661\u0662\u0667.0.0.1"],
 )
 def test_unusable_hosts_are_refused(raw: str) -> None:
     with pytest.raises(InvalidHost):
