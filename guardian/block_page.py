@@ -123,6 +123,10 @@ class BlockedRequest:
     ask: FormTarget | None = None
     # The "report this page" form beside hotline 111 and VN-COP.
     report: FormTarget | None = None
+    # For personal_info: which kinds of the child's details the request carried
+    # (never the details), and "send anyway" where the parent allows it.
+    details_found: tuple[str, ...] = ()
+    send_anyway: FormTarget | None = None
 
 
 class ResponseKind(Enum):
@@ -490,6 +494,20 @@ def _ask_form(lang: str, blocked: BlockedRequest) -> str:
                  button=message_html(lang, f"ask.{kind}_button"))
 
 
+def _send_anyway_form(lang: str, target: FormTarget | None) -> str:
+    """One button: the child decides to send their details to this site after all."""
+    action = form_action(target)
+    if target is None or action is None:
+        return ""
+    return (
+        f'<form method="post" action="{escaped(action)}" class="send-anyway-form">'
+        f'<input type="hidden" name="token" value="{escaped(target.token)}">'
+        f'<p>{message_html(lang, "details.send_anyway_note")}</p>'
+        f'<button type="submit">{message_html(lang, "details.send_anyway_button")}</button>'
+        f"</form>"
+    )
+
+
 def _report_form(lang: str, report: FormTarget | None) -> str:
     return _form(report, field="note", label=message_html(lang, "report.note_label"),
                  button=message_html(lang, "report.button"))
@@ -533,6 +551,9 @@ def render_block_page(blocked: BlockedRequest, now: datetime | None = None) -> s
     else:
         lead = message_html(lang, "page.tried_to_open_unknown")
     facts = "".join(f"<p>{fact}</p>" for fact in _time_facts(lang, blocked, now))
+    if blocked.details_found:
+        kinds = ", ".join(i18n.translate(lang, f"details.{kind}") for kind in blocked.details_found)
+        facts += f"<p>{message_html(lang, 'details.found', kinds=kinds)}</p>"
 
     details: list[tuple[str, str]] = []
     if _adds_to_host(blocked.url, host):
@@ -560,7 +581,7 @@ def render_block_page(blocked: BlockedRequest, now: datetime | None = None) -> s
         why.append(games_law)
     why_paragraphs = "".join(f"<p>{sentence}</p>" for sentence in why)
 
-    ask_form = _ask_form(lang, blocked)
+    ask_form = _ask_form(lang, blocked) + _send_anyway_form(lang, blocked.send_anyway)
     # The forms make the right column long; the tip then balances the left one.
     forms = bool(ask_form) or form_action(blocked.report) is not None
     tip = _tip(lang, blocked)

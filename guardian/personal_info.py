@@ -101,13 +101,16 @@ DEFAULT_LIMIT = 256 * 1024
 
 @dataclass(frozen=True)
 class ChildDetails:
-    """What a parent records about a child; blank fields are not searched."""
+    """What a parent records about a child; blank fields are not searched.
 
-    full_name: str = ""
-    phone: str = ""
-    address: str = ""
-    school: str = ""
-    id_number: str = ""
+    Kept out of `repr` so that a logged object never spells the details.
+    """
+
+    full_name: str = field(default="", repr=False)
+    phone: str = field(default="", repr=False)
+    address: str = field(default="", repr=False)
+    school: str = field(default="", repr=False)
+    id_number: str = field(default="", repr=False)
 
 
 # --- folding ----------------------------------------------------------------

@@ -8,7 +8,7 @@ half a change. Everything here is plain frozen data that may cross threads.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from guardian.categories import CATEGORY_BITS
 from guardian.decision import Action
+from guardian.personal_info import ChildDetails, DetailMatcher, compile_details
 from guardian.schedule import AllowedHours, build_hours, next_midnight
 from guardian.storage.models import AllowedHours as HoursRow
-from guardian.storage.models import Budget, Profile, TimeGrant
+from guardian.storage.models import Budget, Profile, ProfileDetails, TimeGrant
 from guardian.storage.policy_version import policy_version
 from guardian.storage.settings import HOUSEHOLD_TIMEZONE, TOKEN_SECRET, get_setting
 from guardian.zones import household_zone
@@ -73,6 +74,9 @@ class ProfilePolicy:
     youtube: str = "strict"  # "strict" | "moderate" | "off"
     unsafe_search: str = "block"  # "block" | "flag"
     scan_threshold: int = 100
+    # The child's own details, compiled for the personal-information guard.
+    details: DetailMatcher | None = field(default=None, repr=False)
+    details_send_anyway: bool = False
 
     def grant(self, day: str, scope: str, key: str = "") -> int | None:
         """Extra minutes granted for `day` (0 if none; None: no limit for the rest of it)."""
@@ -134,12 +138,19 @@ def load_policy(
         .order_by(Profile.id)
     ).all()
     extras = _time_settings(session, zone, now)
+    details = {
+        row.profile_id: compile_details(ChildDetails(
+            row.full_name, row.phone, row.address, row.school, row.id_number))
+        for row in session.scalars(select(ProfileDetails))
+    }
     profiles = []
     by_port: dict[int, ProfilePolicy] = {}
     networks: list[tuple[IPNetwork, ProfilePolicy]] = []
     default = None
     for row in rows:
         profile = _profile_policy(row, index, now, *extras.get(row.id, ((), None, {}, None)))
+        if details.get(row.id) is not None:
+            profile = replace(profile, details=details[row.id])
         profiles.append(profile)
         if row.is_default:
             default = profile
@@ -240,4 +251,5 @@ def _profile_policy(
         youtube=row.youtube,
         unsafe_search=row.unsafe_search,
         scan_threshold=row.scan_threshold,
+        details_send_anyway=row.details_send_anyway,
     )

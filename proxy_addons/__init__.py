@@ -3,8 +3,9 @@
 `guardian_addons` returns them in the order mitmproxy must call them: the
 policy reloader keeps the snapshot fresh; the child portal claims requests to
 the filter's reserved host; the enforcer decides and answers blocks; safe
-search rewrites what it allowed; the content filter reads the pages that come
-back and blocks those over the child's threshold; the screen-time counter and the time notice
+search rewrites what it allowed; the personal-information guard holds
+requests that carry the child's own details; the content filter reads the
+pages that come back and blocks those over the child's threshold; the screen-time counter and the time notice
 use the verdict the enforcer left behind; the traffic logger records it; the
 batch writer stores it all.
 """
@@ -17,6 +18,7 @@ from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.content_filter import ContentFilter
 from proxy_addons.enforcer import PolicyEnforcer
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
+from proxy_addons.personal_info_guard import PersonalInfoGuard, SendAnywayPasses
 from proxy_addons.portal import ChildPortal
 from proxy_addons.safe_search import SafeSearch
 from proxy_addons.screen_time import ScreenTimeCounter
@@ -34,11 +36,13 @@ def guardian_addons(
 ) -> list[object]:
     writer = BatchWriter(database, flush_interval)
     enforcer = PolicyEnforcer(holder, tracker, clock)
+    passes = SendAnywayPasses()
     return [
         reloader,
-        ChildPortal(holder, database, clock, tracker),
+        ChildPortal(holder, database, clock, tracker, passes),
         enforcer,
         SafeSearch(),
+        PersonalInfoGuard(enforcer, passes),
         ContentFilter(enforcer),
         ScreenTimeCounter(tracker, writer),
         TimeNotice(tracker),

@@ -7,6 +7,8 @@ whole page into a corner of a site.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mitmproxy import http
 
 from guardian.block_page import (
@@ -20,10 +22,13 @@ from guardian.decision import Reason
 MAX_SHOWN_URL = 300
 
 
-def make_block_response(flow: http.HTTPFlow, blocked: BlockedRequest) -> http.Response:
+def make_block_response(
+    flow: http.HTTPFlow, blocked: BlockedRequest, now: datetime | None = None
+) -> http.Response:
+    """`now` is the household's local time, for "tomorrow at 07:00" on time pages."""
     request = flow.request
     kind = response_kind(request.method, request.headers)
-    content_type, body = render_blocked_body(kind, blocked)
+    content_type, body = render_blocked_body(kind, blocked, now)
     status = 503 if blocked.reason is Reason.POLICY_UNAVAILABLE else 403
     headers = {**BLOCK_PAGE_HEADERS, "Content-Type": content_type}
     return http.Response.make(status, body, headers)

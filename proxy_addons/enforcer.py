@@ -36,6 +36,7 @@ _ASKABLE = {
     Reason.BLOCK_RULE: "site", Reason.CATEGORY: "site", Reason.CONTENT: "site",
     Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time",
 }
+SEND_ANYWAY = "send_anyway"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class Verdict:
     decision: Decision
     facts: RequestFacts | None = None
     now: datetime | None = None  # local time of the decision
+    details_found: tuple[str, ...] = ()  # kinds of the child's details a request carried
 
     def context(self, tracker: ActiveTimeTracker) -> Context | None:
         """The engine's view of this request, for addons that need more than the decision."""
@@ -71,7 +73,7 @@ class PolicyEnforcer:
 
     def block_response(self, flow: http.HTTPFlow, verdict: Verdict) -> http.Response:
         """The page (or small answer) that explains `verdict` to the child."""
-        return make_block_response(flow, self._blocked_request(flow, verdict))
+        return make_block_response(flow, self._blocked_request(flow, verdict), verdict.now)
 
     def judge(self, flow: http.HTTPFlow) -> Verdict:
         request = flow.request
@@ -130,7 +132,7 @@ class PolicyEnforcer:
 
     def _blocked_request(self, flow: http.HTTPFlow, verdict: Verdict) -> BlockedRequest:
         profile, decision = verdict.profile, verdict.decision
-        ask = report = None
+        ask = report = send_anyway = None
         policy = self.holder.policy
         if profile is not None and policy is not None and policy.token_secret:
             portal = f"{flow.request.scheme}://{PORTAL_HOST}"
@@ -140,6 +142,10 @@ class PolicyEnforcer:
                 ask = FormTarget(f"{portal}/ask", token)
             report = FormTarget(f"{portal}/report",
                                 self._token(policy, profile, verdict, "report", "page"))
+            if decision.reason is Reason.PERSONAL_INFO and profile.details_send_anyway:
+                send_anyway = FormTarget(
+                    f"{portal}/send-anyway",
+                    self._token(policy, profile, verdict, SEND_ANYWAY, "site"))
         return BlockedRequest(
             url=shown_url(flow),
             host=verdict.host,
@@ -152,6 +158,8 @@ class PolicyEnforcer:
             age=profile.age if profile else None,
             ask=ask,
             report=report,
+            details_found=verdict.details_found,
+            send_anyway=send_anyway,
         )
 
     def _token(

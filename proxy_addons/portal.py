@@ -8,6 +8,8 @@ HTTPS, and never reaches the network:
 - `POST /ask`: a child asks a parent for a site or more time (signed token);
 - `GET /requests/<id>`: the state of the child's own request (refreshes itself);
 - `POST /report`: "report this page" (signed token);
+- `POST /send-anyway`: the child chose to send their details to a site, where
+  the parent allowed that (signed token, once);
 - `GET /`: the child's own page: time used and left today, and what is recorded.
 
 Nothing here exposes a parent function: every answer is about the child the
@@ -22,12 +24,6 @@ import asyncio
 import json
 import logging
 
-from guardian.portal_pages import (
-    RequestStatus,
-    render_notice_page,
-    render_report_thanks,
-    render_request_status,
-)
 from mitmproxy import http
 
 from guardian import __version__
@@ -35,11 +31,18 @@ from guardian.block_page import PORTAL_HOST
 from guardian.clock import Clock
 from guardian.errors import GuardianError
 from guardian.policy import HouseholdPolicy, ProfilePolicy
+from guardian.portal_pages import (
+    RequestStatus,
+    render_notice_page,
+    render_report_thanks,
+    render_request_status,
+)
 from guardian.storage.access_requests import create_report, create_request, get_request
 from guardian.tokens import InvalidToken, TokenClaims, verify
 from proxy_addons.block_response import page_response
 from proxy_addons.child_page import child_page_response
-from proxy_addons.enforcer import PORTAL_KEY, profile_of
+from proxy_addons.enforcer import PORTAL_KEY, SEND_ANYWAY, profile_of
+from proxy_addons.personal_info_guard import SendAnywayPasses
 from proxy_addons.policy_source import PolicyHolder, SharedDatabase
 
 logger = logging.getLogger("guardian.portal")
@@ -48,12 +51,15 @@ MAX_FORM_BYTES = 16 * 1024
 
 class ChildPortal:
     def __init__(
-        self, holder: PolicyHolder, database: SharedDatabase, clock: Clock, tracker: object
+        self, holder: PolicyHolder, database: SharedDatabase, clock: Clock, tracker: object,
+        passes: SendAnywayPasses,
     ) -> None:
         self.holder = holder
         self.database = database
         self.clock = clock
         self.tracker = tracker
+        self.passes = passes
+        self._used_nonces: set[str] = set()  # send-anyway tokens work once
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         if flow.response or not flow.live:
@@ -90,6 +96,8 @@ class ChildPortal:
             return await self._ask(flow, policy, profile)
         if path == "/report" and request.method == "POST":
             return await self._report(flow, policy, profile)
+        if path == "/send-anyway" and request.method == "POST":
+            return self._send_anyway(flow, policy, profile)
         if path.startswith("/requests/") and request.method == "GET":
             return await self._status(path.removeprefix("/requests/"), profile)
         if path == "/" and request.method == "GET":
@@ -121,6 +129,17 @@ class ChildPortal:
         except InvalidToken:
             return _expired(profile)
         return page_response(200, render_report_thanks(profile.language))
+
+    def _send_anyway(
+        self, flow: http.HTTPFlow, policy: HouseholdPolicy, profile: ProfilePolicy
+    ) -> http.Response:
+        claims, _ = self._claims(flow, policy, profile)
+        if (claims is None or claims.purpose != SEND_ANYWAY or not profile.details_send_anyway
+                or claims.nonce in self._used_nonces):
+            return _expired(profile)
+        self._used_nonces.add(claims.nonce)
+        self.passes.grant(profile.id, claims.host, self.clock.now().timestamp())
+        return _notice(200, profile.language, "portal.send_anyway")
 
     async def _status(self, text: str, profile: ProfilePolicy) -> http.Response:
         if not text.isdigit():

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from mitmproxy import http
 
+from guardian.personal_info import redact
 from guardian.safe_search import SafeSearchCatalog, load_safe_search
 from guardian.storage.activity import LoggedRequest
 from proxy_addons.batch_writer import BatchWriter
@@ -48,10 +49,18 @@ class TrafficLogger:
                 reason=verdict.decision.reason.value,
                 category=verdict.decision.category,
                 bytes=_body_size(response),
-                search=self.catalog.search_terms(
-                    verdict.host, request.path, list(request.query.items(multi=True))),
+                search=self._search_terms(verdict, request),
             )
         )
+
+
+    def _search_terms(self, verdict: Verdict, request: http.Request) -> str | None:
+        """What was searched for, without the child's own details in it."""
+        terms = self.catalog.search_terms(
+            verdict.host, request.path, list(request.query.items(multi=True)))
+        if terms is None or verdict.profile is None or verdict.profile.details is None:
+            return terms
+        return redact(terms, verdict.profile.details)
 
 
 def _body_size(response: http.Response | None) -> int:

@@ -138,3 +138,19 @@ def test_reloader_fails_closed_and_recovers(tmp_path, data_dir, db) -> None:  # 
     bad.database = SharedDatabase(data_dir.database_url)
     bad.load_now()
     assert holder.policy is not None and holder.error is None
+
+
+def test_compressed_request_bodies_are_read_within_a_bound() -> None:
+    import gzip
+
+    from proxy_addons.personal_info_guard import MAX_INFLATED, readable_body
+
+    request = tutils.treq(content=gzip.compress(b"tel=0912345678"))
+    request.headers["content-encoding"] = "gzip"
+    assert readable_body(request) == b"tel=0912345678"
+    bomb = tutils.treq(content=gzip.compress(b"0" * (50 * MAX_INFLATED)))
+    bomb.headers["content-encoding"] = "gzip"
+    assert len(readable_body(bomb)) == MAX_INFLATED
+    garbage = tutils.treq(content=b"not gzip at all")
+    garbage.headers["content-encoding"] = "gzip"
+    assert readable_body(garbage) == b""
