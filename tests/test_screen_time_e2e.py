@@ -133,3 +133,20 @@ def test_the_child_page_shows_only_that_childs_day(tmp_path, web) -> None:  # ty
         assert "Binh" in other.text and "localhost" not in other.text
         health = json.loads(fetch(an_port, f"{PORTAL}/health").body)
         assert health["ok"] is True and isinstance(health["policy_version"], int)
+
+
+def test_report_this_page_is_recorded_for_the_parent(tmp_path, web) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    guardian(data, "profile", "add", "Kid", "--age", "10", "--default")
+    guardian(data, "rule", "add", "Kid", "block", "localhost")
+    with GuardianProxy(data) as proxy:
+        page = fetch(proxy.port, f"http://localhost:{web.port}/scary?id=9")
+        assert "111" in page.text and "vn-cop.vn" in page.text
+        report_form = page.text[page.text.index('action="http://guardian.home.arpa/report"'):]
+        token = form_field(report_form, "token")
+        thanks = post_form(proxy.port, "/report", {"token": token, "note": "a scary video"})
+        assert thanks.status == 200 and "111" in thanks.text
+        assert post_form(proxy.port, "/report", {"token": token, "note": "again"}).status == 400
+    reports = json.loads(guardian(data, "reports", "list", "--json"))
+    assert [(r["host"], r["path"], r["note"], r["profile"]) for r in reports] == [
+        ("localhost", "/scary", "a scary video", "Kid")]
