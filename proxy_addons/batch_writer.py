@@ -2,10 +2,10 @@
 
 Hooks only append small frozen rows to in-memory buffers. A background task
 swaps the buffers out every `flush_interval` seconds and writes them in one
-transaction in a worker thread (one executemany per table); `done()` writes
-what is left on shutdown. If the database is unavailable the rows wait, up
-to `max_buffered` request rows (oldest dropped first, with a warning), and
-are written when it returns.
+transaction in a worker thread (one executemany per table, the daily rollups
+included); `done()` writes what is left on shutdown. If the database is
+unavailable the rows wait, up to `max_buffered` request rows (oldest dropped
+first, with a warning), and are written when it returns.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
+from datetime import UTC, tzinfo
 
 from guardian.active_time import MinuteRow
 from guardian.storage.activity import LoggedRequest, append_requests
-from guardian.storage.screen_time import store_minutes
+from guardian.storage.rollups import update_rollups
 from proxy_addons.policy_source import SharedDatabase
 
 logger = logging.getLogger("guardian.log")
@@ -24,9 +26,11 @@ logger = logging.getLogger("guardian.log")
 
 class BatchWriter:
     def __init__(
-        self, database: SharedDatabase, flush_interval: float = 0.5, max_buffered: int = 200_000
+        self, database: SharedDatabase, flush_interval: float = 0.5, max_buffered: int = 200_000,
+        zone: Callable[[], tzinfo] = lambda: UTC,
     ) -> None:
         self.database = database
+        self.zone = zone  # the household's, for the local days of the daily rollups
         self.flush_interval = flush_interval
         self.requests: deque[LoggedRequest] = deque(maxlen=max_buffered)
         self.minutes: list[MinuteRow] = []
@@ -84,7 +88,8 @@ class BatchWriter:
         try:
             with self.database.get().begin() as session:
                 append_requests(session, requests)
-                store_minutes(session, minutes)
+                # Stores the minutes not stored yet and rolls both up for the weekly summary.
+                update_rollups(session, requests, minutes, self.zone())
         except Exception as exc:
             if not self._failing:
                 logger.warning("Cannot write the activity log yet (%d rows waiting): %s",

@@ -358,3 +358,79 @@ class ProfileDetails(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     school: Mapped[str] = mapped_column(String(200), default="")
     id_number: Mapped[str] = mapped_column(String(20), default="")
+
+
+# Daily rollups for the weekly summary: kept up to date by
+# `guardian.storage.rollups` in the transaction that writes the raw rows, and
+# kept longer than the raw rows (see `guardian.storage.retention`). `day` is
+# the household's local date (ISO) and `hour` its local hour when the row was
+# written. Key columns use "" for "none", since a primary key cannot hold NULL.
+RollupDay = Annotated[str, mapped_column(String(10), primary_key=True)]
+RollupProfile = Annotated[int, mapped_column(
+    ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True)]
+
+
+class DailySiteUsage(Base):
+    """Per child, local day and site: active minutes, visits, requests, blocks, bytes.
+
+    A visit is a run of consecutive active minutes on the site, counted on
+    the day it started; `category` is the last one seen for the site.
+    """
+
+    __tablename__ = "daily_site_usage"
+
+    profile_id: Mapped[RollupProfile]
+    day: Mapped[RollupDay]
+    site: Mapped[str] = mapped_column(String(253), primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    minutes: Mapped[int] = mapped_column(default=0)
+    visits: Mapped[int] = mapped_column(default=0)
+    requests: Mapped[int] = mapped_column(default=0)
+    blocked: Mapped[int] = mapped_column(default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class HourlyMinutes(Base):
+    """Per child, local day and hour: active minutes in all and per category.
+
+    A minute counts once however many sites it held, as in `active_minutes`;
+    category "" counts every site, "-" the sites of no category.
+    """
+
+    __tablename__ = "hourly_minutes"
+
+    profile_id: Mapped[RollupProfile]
+    day: Mapped[RollupDay]
+    hour: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)  # "": all, "-": none
+    minutes: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("hour BETWEEN 0 AND 23", name="hour"),)
+
+
+class DailyBlocks(Base):
+    """Per child, local day, reason, category ("" = none) and site: blocked requests."""
+
+    __tablename__ = "daily_blocks"
+
+    profile_id: Mapped[RollupProfile]
+    day: Mapped[RollupDay]
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    site: Mapped[str] = mapped_column(String(253), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DailySearches(Base):
+    """Per child, local day and search terms: how often, how often blocked, when last."""
+
+    __tablename__ = "daily_searches"
+
+    profile_id: Mapped[RollupProfile]
+    day: Mapped[RollupDay]
+    term: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    blocked: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
