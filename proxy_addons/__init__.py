@@ -7,7 +7,8 @@ search rewrites what it allowed; the personal-information guard holds
 requests that carry the child's own details; the content filter reads the
 pages that come back and blocks those over the child's threshold; the screen-time counter and the time notice
 use the verdict the enforcer left behind; the traffic logger records it; the
-batch writer stores it all.
+batch writer stores it all, with the daily rollups, in the household's time
+zone; the retention runner deletes raw rows past their time.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from proxy_addons.enforcer import PolicyEnforcer
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.personal_info_guard import PersonalInfoGuard, SendAnywayPasses
 from proxy_addons.portal import ChildPortal
+from proxy_addons.retention import RetentionRunner
 from proxy_addons.safe_search import SafeSearch
 from proxy_addons.screen_time import ScreenTimeCounter
 from proxy_addons.time_notice import TimeNotice
@@ -34,7 +36,8 @@ def guardian_addons(
     clock: Clock,
     flush_interval: float,
 ) -> list[object]:
-    writer = BatchWriter(database, flush_interval)
+    # The tracker's zone is the household's: the reloader sets it from the policy.
+    writer = BatchWriter(database, flush_interval, zone=lambda: tracker.zone)
     enforcer = PolicyEnforcer(holder, tracker, clock)
     passes = SendAnywayPasses()
     return [
@@ -48,4 +51,5 @@ def guardian_addons(
         TimeNotice(tracker),
         TrafficLogger(writer),
         writer,
+        RetentionRunner(database, clock),
     ]
