@@ -277,3 +277,16 @@ def fetch(
                      response.read())
     finally:
         conn.close()
+
+
+def guardian_cli(data_dir: Path, *args: str) -> str:
+    """`guardian --data-dir D ARGS...` in its own process, as a parent would run it; its output.
+
+    Fails the test with the command's error line if it exits non-zero.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, f"guardian {' '.join(args)}: {result.stderr}"
+    return result.stdout

@@ -8,12 +8,12 @@ from datetime import UTC
 import pytest
 from mitmproxy.test import taddons, tflow, tutils
 
+from guardian.active_time import ActiveTimeTracker
+from guardian.clock import SystemClock
 from guardian.domain_index import DomainIndex
 from guardian.policy import load_policy
 from guardian.storage.activity import recent_activity
 from guardian.storage.profiles import add_profile, add_rule
-from guardian.active_time import ActiveTimeTracker
-from guardian.clock import SystemClock
 from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.enforcer import METADATA_KEY, PolicyEnforcer, Verdict
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase

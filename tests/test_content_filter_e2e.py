@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.proxy_harness import REPO, GuardianProxy, Upstream, fetch, free_port, wait_for_port
+from tests.proxy_harness import GuardianProxy, Upstream, fetch, free_port, wait_for_port
+from tests.proxy_harness import guardian_cli as guardian
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +21,6 @@ LABELLED = (b'<html><head><meta content="RTA-5042-1996-1400-1577-RTA" name="RATI
 HTML = "text/html; charset=utf-8"
 
 
-def guardian(data_dir: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_pages_over_the_threshold_are_blocked_for_the_child_they_harm(tmp_path) -> None:  # type: ignore[no-untyped-def]

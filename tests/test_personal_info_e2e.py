@@ -5,24 +5,17 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.proxy_harness import REPO, GuardianProxy, Upstream, fetch
+from tests.proxy_harness import GuardianProxy, Upstream, fetch
+from tests.proxy_harness import guardian_cli as guardian
 
 pytestmark = pytest.mark.e2e
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def guardian(data_dir: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_a_childs_details_are_held_before_they_leave(tmp_path) -> None:  # type: ignore[no-untyped-def]

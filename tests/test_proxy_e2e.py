@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.proxy_harness import (
-    REPO,
     GuardianProxy,
     TestCA,
     Upstream,
@@ -21,26 +18,16 @@ from tests.proxy_harness import (
     wait_for_port,
     wait_until,
 )
+from tests.proxy_harness import (
+    guardian_cli as ok,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-def guardian(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in its own process, as a parent (or the app) would run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-    )
-
-
-def ok(data_dir: Path, *args: str) -> str:
-    result = guardian(data_dir, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def activity(data_dir: Path, *args: str) -> list[dict]:
     return json.loads(ok(data_dir, "activity", "--json", "--limit", "1000", *args))
+
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from guardian.errors import CatalogError
 from guardian.safe_search import load_safe_search, safe_query
-from tests.proxy_harness import REPO, GuardianProxy, Upstream, fetch
+from tests.proxy_harness import GuardianProxy, Upstream, fetch
+from tests.proxy_harness import guardian_cli as guardian
 
 CATALOG = load_safe_search()
 
@@ -72,9 +71,6 @@ def test_a_broken_catalog_is_one_clear_error(tmp_path: Path) -> None:
         load_safe_search(broken)
 
 
-def guardian(data_dir: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
-                   cwd=REPO, check=True, capture_output=True, timeout=60)
 
 
 @pytest.mark.e2e
@@ -93,7 +89,6 @@ def test_the_proxy_forces_safe_search_and_logs_the_terms(tmp_path: Path) -> None
     youtube = next_proxy.headers["http://www.youtube.com/results?search_query=minecraft"]
     assert youtube["youtube-restrict"] == "Strict"
     assert blocked.status == 403 and not any("yandex" in p for p in paths)
-    log = subprocess.run([sys.executable, "-m", "guardian", "--data-dir", str(data), "activity",
-                          "--json"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    log = guardian(data, "activity", "--json")
     searches = {row["search"] for row in json.loads(log)}
     assert {"mèo", "minecraft"} <= searches

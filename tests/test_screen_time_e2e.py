@@ -5,27 +5,20 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from guardian.zones import household_zone
-from tests.proxy_harness import REPO, GuardianProxy, Upstream, fetch, free_port, wait_until
+from tests.proxy_harness import GuardianProxy, Upstream, fetch, free_port, wait_until
+from tests.proxy_harness import guardian_cli as guardian
 
 pytestmark = pytest.mark.e2e
 PORTAL = "http://guardian.home.arpa"
 
 
-def guardian(data_dir: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "guardian", "--data-dir", str(data_dir), *args],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def form_field(page: str, name: str) -> str:
