@@ -14,12 +14,26 @@ import sys
 from collections.abc import Sequence
 
 from guardian import __version__
-from guardian.cli import activity, app, lists, policy, profiles, proxy, requests, rules, time
+from guardian.cli import (
+    activity,
+    app,
+    demo,
+    lists,
+    policy,
+    profiles,
+    proxy,
+    report,
+    requests,
+    rules,
+    time,
+)
 from guardian.cli.context import CliContext
 from guardian.datadir import DATA_DIR_ENV, DATABASE_URL_ENV, resolve_data_dir
 from guardian.errors import GuardianError
 
-COMMAND_GROUPS = (app, proxy, profiles, rules, lists, time, requests, policy, activity)
+COMMAND_GROUPS = (
+    app, proxy, profiles, rules, lists, time, requests, policy, activity, report, demo,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
