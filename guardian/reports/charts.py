@@ -80,9 +80,8 @@ def days_chart(days: Sequence[DayTime], text: ReportText, width: float = 640,
     """Minutes per day as bars, the daily limit as a dashed line; days over it in orange."""
     left, right, top, bottom = 58.0, 10.0, 18.0, 58.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    limits = [d.allowed for d in days if d.allowed is not None]
     budget = days[0].budget if days else None
-    highest = max([d.minutes for d in days] + limits + [budget or 0, 60])
+    highest = max([d.minutes for d in days] + [budget or 0, 60])
     step = nice_step(highest)
     ceiling = -(-highest // step) * step
     grid, rects, lines, labels = [], [], [], []
@@ -105,10 +104,6 @@ def days_chart(days: Sequence[DayTime], text: ReportText, width: float = 640,
             labels.append(Label(x + bar_w / 2, y(day.minutes) - 5,
                                 text.short_duration(day.minutes), size=10, bold=over,
                                 fill=ORANGE if over else INK))
-        if day.allowed is not None and day.extra:
-            # The day's own allowance, when extra time raised it above the usual limit.
-            lines.append(Line(x - 4, y(day.allowed), x + bar_w + 4, y(day.allowed), ORANGE,
-                              dashed=True, width=1.5))
         labels.append(Label(x + bar_w / 2, height - bottom + 16, text.weekday(day.day), size=11,
                             bold=True))
         labels.append(Label(x + bar_w / 2, height - bottom + 30,

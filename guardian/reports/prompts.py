@@ -20,6 +20,7 @@ from collections.abc import Callable
 from guardian.conduct import load_catalog
 from guardian.i18n import translate
 from guardian.reports.summary import TalkPrompt, WeeklySummary
+from guardian.reports.text import ReportText
 
 MAX_PROMPTS = 3
 MIN_PROMPTS = 2
@@ -126,9 +127,10 @@ def more_time(summary: WeeklySummary) -> TalkPrompt | None:
     if (percent is None or percent < RISE_PERCENT
             or change.minutes - change.previous_minutes < RISE_MINUTES):
         return None
+    text = ReportText(summary.language)
     return prompt(summary, "more_time", ("PARENT-6", "PARENT-2"), percent=percent,
-                  hours=round(change.minutes / 60, 1),
-                  previous=round(change.previous_minutes / 60, 1))
+                  time=text.duration(change.minutes),
+                  previous=text.duration(change.previous_minutes))
 
 
 def new_category(summary: WeeklySummary) -> TalkPrompt | None:
