@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from guardian.portal_pages import ChildPage, render_child_page
 from mitmproxy import http
 
-from guardian.active_time import ActiveTimeTracker, ProfileUsage
+from guardian.active_time import ProfileUsage
 from guardian.categories import CATEGORY_BITS
 from guardian.engine import Context, RequestFacts, minutes_left
 from guardian.i18n import translate
 from guardian.policy import HouseholdPolicy, ProfilePolicy
+from guardian.portal_pages import ChildPage, render_child_page
 from guardian.schedule import DAY_NAMES
 from proxy_addons.block_response import page_response
 
@@ -31,7 +31,6 @@ async def child_page_response(
     portal: ChildPortal, flow: http.HTTPFlow, policy: HouseholdPolicy, profile: ProfilePolicy
 ) -> http.Response:
     tracker = portal.tracker
-    assert isinstance(tracker, ActiveTimeTracker)
     now = portal.clock.now().astimezone(policy.zone)
     day = now.date()
     usage = ProfileUsage(tracker, profile.id)

@@ -27,6 +27,7 @@ import logging
 from mitmproxy import http
 
 from guardian import __version__
+from guardian.active_time import ActiveTimeTracker
 from guardian.block_page import PORTAL_HOST
 from guardian.clock import Clock
 from guardian.errors import GuardianError
@@ -51,7 +52,8 @@ MAX_FORM_BYTES = 16 * 1024
 
 class ChildPortal:
     def __init__(
-        self, holder: PolicyHolder, database: SharedDatabase, clock: Clock, tracker: object,
+        self, holder: PolicyHolder, database: SharedDatabase, clock: Clock,
+        tracker: ActiveTimeTracker,
         passes: SendAnywayPasses,
     ) -> None:
         self.holder = holder
