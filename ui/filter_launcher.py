@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class FilterLauncher:
     data_dir: DataDir
     python: str = field(default=sys.executable)
     _ca: dict[str, Path] = field(default_factory=dict, compare=False, repr=False)
+    _ca_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def log_path(self) -> Path:
@@ -101,19 +103,20 @@ class FilterLauncher:
 
         Asked once per run of the app: the answer only changes with the data folder.
         """
-        known = self._ca.get("path")
-        if known is not None and known.exists():
-            return known
-        result = subprocess.run(
-            self.guardian_command("ca", "path"), env=self.environment(), capture_output=True,
-            text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-        )
-        if result.returncode != 0:
-            lines = (result.stderr or result.stdout).strip().splitlines()
-            raise GuardianError(lines[-1] if lines else "guardian ca path failed")
-        path = Path(result.stdout.strip().splitlines()[-1])
-        self._ca["path"] = path
-        return path
+        with self._ca_lock:  # one `guardian ca path` at a time; the others reuse its answer
+            known = self._ca.get("path")
+            if known is not None and known.exists():
+                return known
+            result = subprocess.run(
+                self.guardian_command("ca", "path"), env=self.environment(),
+                capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+            )
+            if result.returncode != 0:
+                lines = (result.stderr or result.stdout).strip().splitlines()
+                raise GuardianError(lines[-1] if lines else "guardian ca path failed")
+            path = Path(result.stdout.strip().splitlines()[-1])
+            self._ca["path"] = path
+            return path
 
     def _rotate_log(self) -> None:
         try:
@@ -135,6 +138,11 @@ def process_alive(pid: int) -> bool:
         return False
     if os.name == "nt":
         return True  # no cheap check; the health probe decides
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False  # our own child (started by an earlier supervisor), now reaped
+    except ChildProcessError:
+        pass  # not our child: ask the system
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -41,6 +41,7 @@ class _Pending:
     on_done: Done | None
     on_failed: Failed | None
     owner: QObject | None
+    label: str  # what runs, for a log line when something hangs
 
 
 class _Relay(QObject):
@@ -111,6 +112,10 @@ class Tasks(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
+    def pending(self) -> list[str]:
+        """What has not come back yet (for diagnostics)."""
+        return [pending.label for pending in self._pending.values()]
+
     def _in_transaction(self, fn: Callable[[Session], T]) -> Callable[[], T]:
         db = self._db
 
@@ -123,7 +128,8 @@ class Tasks(QObject):
     def _submit(self, pool: QThreadPool, fn: Callable[[], Any], on_done: Done | None,
                 on_failed: Failed | None, owner: QObject | None) -> None:
         job_id = next(self._ids)
-        self._pending[job_id] = _Pending(on_done, on_failed, owner)
+        label = getattr(on_done, "__qualname__", None) or getattr(fn, "__qualname__", "job")
+        self._pending[job_id] = _Pending(on_done, on_failed, owner, label)
         pool.start(_Job(job_id, fn, self._relay))
 
     @Slot(int, bool, object)

@@ -80,7 +80,11 @@ def make_app(data_dir: DataDir, db: Database, qtbot):
     yield make
     for app in made:
         app.shutdown(stop_filter=True)
-        qtbot.waitUntil(lambda app=app: not app.tasks.busy, timeout=10_000)
+        try:
+            qtbot.waitUntil(lambda app=app: not app.tasks.busy, timeout=30_000)
+        except Exception:
+            print("PENDING", app.tasks.pending())
+            raise
 
 
 @pytest.fixture
