@@ -18,6 +18,7 @@ from guardian.cli import (
     activity,
     app,
     demo,
+    install,
     lists,
     policy,
     profiles,
@@ -33,6 +34,7 @@ from guardian.errors import GuardianError
 
 COMMAND_GROUPS = (
     app, proxy, profiles, rules, lists, time, requests, policy, activity, report, demo,
+    install,
 )
 
 
