@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -191,28 +192,47 @@ class PolicyReloader:
 
 
 class ListenerSync:
-    """Keeps mitmproxy listening on each child's port as profiles change."""
+    """Keeps mitmproxy listening on each child's port and each child's device as they change.
 
-    def __init__(self, listen_host: str, main_port: int, upstream_proxy: str | None = None) -> None:
+    Device listeners (WireGuard, one per phone or tablet) come from `device_modes`,
+    read again only when the policy version moves (adding a device moves it): a
+    directory listing on that rare event, never in a request hook.
+    """
+
+    def __init__(
+        self,
+        listen_host: str,
+        main_port: int,
+        upstream_proxy: str | None = None,
+        capture: str | None = None,
+        device_modes: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
         self.listen_host = listen_host
         self.main_port = main_port
         # "regular": connect to sites directly; "upstream:URL": through another proxy.
         self.kind = f"upstream:{upstream_proxy}" if upstream_proxy else "regular"
+        # "local" or "local:PROGRAMS": this PC's own traffic, captured without proxy settings.
+        self.capture = capture
+        self.device_modes = device_modes or tuple
         self._ports: tuple[int, ...] = ()
+        self._devices: tuple[str, ...] = tuple(self.device_modes())
 
     def modes(self, ports: tuple[int, ...]) -> list[str]:
         host = f"[{self.listen_host}]" if ":" in self.listen_host else self.listen_host
         return [self.kind] + [
             f"{self.kind}@{host}:{port}" for port in ports if port != self.main_port
-        ]
+        ] + ([self.capture] if self.capture else []) + list(self._devices)
 
     def remember(self, ports: tuple[int, ...]) -> None:
         """Record the ports the proxy was started with."""
         self._ports = ports
 
     def sync(self, ports: tuple[int, ...]) -> None:
-        if ports == self._ports:
+        devices = tuple(self.device_modes())
+        if ports == self._ports and devices == self._devices:
             return
         self._ports = ports
+        self._devices = devices
         ctx.options.update(mode=self.modes(ports))
-        logger.info("Listening for children's ports: %s", ", ".join(map(str, ports)) or "none")
+        logger.info("Listening for children's ports: %s; devices: %d",
+                    ", ".join(map(str, ports)) or "none", len(devices))

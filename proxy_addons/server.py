@@ -18,12 +18,13 @@ from datetime import UTC
 from pathlib import Path
 
 from mitmproxy import exceptions, options
-from mitmproxy.addons import core, errorcheck, next_layer, proxyserver, tlsconfig
+from mitmproxy.addons import core, dns_resolver, errorcheck, next_layer, proxyserver, tlsconfig
 from mitmproxy.master import Master
 
 from guardian.active_time import ActiveTimeTracker
 from guardian.clock import SystemClock
 from guardian.datadir import DataDir
+from guardian.devices import device_modes
 from guardian.errors import GuardianError, UsageError
 from proxy_addons import guardian_addons
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
@@ -45,6 +46,9 @@ class ProxyConfig:
     reload_interval: float = 1.0
     # Send allowed traffic on through another proxy (a school's or an ISP's).
     upstream_proxy: str | None = None
+    # "local" or "local:PROGRAMS": also capture this PC's own traffic (mitmproxy's local
+    # capture), so a child who clears the proxy settings is still filtered.
+    capture: str | None = None
 
 
 def run_proxy(config: ProxyConfig) -> int:
@@ -67,7 +71,8 @@ async def _serve(config: ProxyConfig) -> int:
     master = Master(options.Options(), with_termlog=True)
     holder = PolicyHolder()
     database = SharedDatabase(config.data_dir.database_url)
-    listeners = ListenerSync(config.listen_host, config.listen_port, config.upstream_proxy)
+    listeners = ListenerSync(config.listen_host, config.listen_port, config.upstream_proxy,
+                             config.capture, lambda: device_modes(config.data_dir))
     clock = SystemClock()
     tracker = ActiveTimeTracker(UTC)
     reloader = PolicyReloader(
@@ -80,6 +85,8 @@ async def _serve(config: ProxyConfig) -> int:
         next_layer.NextLayer(),
         tlsconfig.TlsConfig(),
         errorcheck.ErrorCheck(),
+        # Answers the DNS queries of captured programs and WireGuard devices.
+        dns_resolver.DnsResolver(),
     )
     master.addons.add(
         *guardian_addons(holder, reloader, database, tracker, clock, config.flush_interval)

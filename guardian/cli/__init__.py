@@ -18,6 +18,7 @@ from guardian.cli import (
     activity,
     app,
     demo,
+    devices,
     install,
     lists,
     policy,
@@ -34,7 +35,7 @@ from guardian.errors import GuardianError
 
 COMMAND_GROUPS = (
     app, proxy, profiles, rules, lists, time, requests, policy, activity, report, demo,
-    install,
+    devices, install,
 )
 
 

@@ -25,6 +25,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--upstream-proxy", metavar="URL",
         help="send allowed traffic on through another proxy, e.g. http://proxy.school:3128",
     )
+    proxy.add_argument(
+        "--capture", metavar="local[:PROGRAMS]", type=capture_spec,
+        help="also capture this PC's own traffic without proxy settings (mitmproxy's local "
+             "capture), so a child cannot switch the filter off in the browser; "
+             "'local:firefox,chrome' captures only those programs. Needs root or an "
+             "administrator: on Linux a kernel with eBPF (6.8 or newer), on Windows the "
+             "WinDivert driver (bundled), on macOS the Mitmproxy Redirector system extension",
+    )
     proxy.set_defaults(handler=run_proxy)
 
     ca = commands.add_parser("ca", help="the filter's certificate authority")
@@ -47,13 +55,21 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host, port
 
 
+def capture_spec(text: str) -> str:
+    """`local` or `local:PROGRAMS`: mitmproxy's local-capture mode spec."""
+    kind, sep, programs = text.partition(":")
+    if kind != "local" or (sep and not programs.strip()):
+        raise argparse.ArgumentTypeError(f"--capture takes local or local:PROGRAMS, not {text!r}")
+    return text
+
+
 def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
     from proxy_addons.server import ProxyConfig
     from proxy_addons.server import run_proxy as serve
 
     host, port = parse_listen(args.listen)
     return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options),
-                             upstream_proxy=args.upstream_proxy))
+                             upstream_proxy=args.upstream_proxy, capture=args.capture))
 
 
 def print_ca_path(args: argparse.Namespace, context: CliContext) -> int:
