@@ -5,10 +5,11 @@ policy reloader keeps the snapshot fresh; the child portal claims requests to
 the filter's reserved host; the enforcer decides and answers blocks; safe
 search rewrites what it allowed; the personal-information guard holds
 requests that carry the child's own details; the content filter reads the
-pages that come back and blocks those over the child's threshold; the screen-time counter and the time notice
-use the verdict the enforcer left behind; the traffic logger records it; the
-batch writer stores it all, with the daily rollups, in the household's time
-zone; the retention runner deletes raw rows past their time.
+pages that come back and blocks those over the child's threshold; the
+screen-time counter and the time notice use the verdict left behind; the
+traffic logger records it; the batch writer stores it all, with the daily
+rollups, in the household's time zone; the retention runner deletes raw rows
+past their time.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from guardian.clock import Clock
 from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.content_filter import ContentFilter
 from proxy_addons.enforcer import PolicyEnforcer
-from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.personal_info_guard import PersonalInfoGuard, SendAnywayPasses
+from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.portal import ChildPortal
 from proxy_addons.retention import RetentionRunner
 from proxy_addons.safe_search import SafeSearch
