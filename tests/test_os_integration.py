@@ -168,6 +168,14 @@ def test_a_parent_without_root_gets_a_user_unit_and_is_told_what_needs_root() ->
     assert "no --user" in (by_title["point the child's account at the filter"].skip or "")
 
 
+def test_a_machine_without_systemd_running_skips_the_service() -> None:
+    host = Host("linux", True, "root", tools=LINUX_TOOLS, systemd_running=False)
+    install, uninstall = install_plan(host, install_for(host)), uninstall_plan(
+        host, install_for(host))
+    assert "systemd is not running" in (install[0].skip or "")
+    assert "systemd is not running" in (uninstall[0].skip or "")
+
+
 def test_missing_tools_are_skipped_with_the_reason() -> None:
     host = Host("linux", True, "root", tools=frozenset(), child_home=PurePosixPath("/home/an"))
     reasons = {step.title: step.skip for step in install_plan(host, install_for(host))}

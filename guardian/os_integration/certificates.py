@@ -69,7 +69,7 @@ def system_store_removal_step(host: Host, install: Install) -> Step:
     if host.has("update-ca-certificates"):
         return Step(f"{title} ({DEBIAN_ANCHOR})", (
             RemoveFile(DEBIAN_ANCHOR),
-            Run(("update-ca-certificates", "--fresh")),
+            Run(("update-ca-certificates", "--fresh")),  # rebuilds the bundle without it
         ))
     if host.has("update-ca-trust"):
         return Step(f"{title} ({FEDORA_ANCHOR})", (

@@ -40,6 +40,7 @@ class Host:
     firefox_profiles: tuple[PurePath, ...] = ()
     chromium_nssdb_exists: bool = False
     network_services: tuple[str, ...] = ()  # macOS network services (Wi-Fi, Ethernet...)
+    systemd_running: bool = True  # booted with systemd (not so in most containers)
 
     @property
     def windows(self) -> bool:
@@ -111,6 +112,7 @@ def probe_host(child_user: str | None) -> Host:
         firefox_profiles=tuple(firefox),
         chromium_nssdb_exists=bool(child_home) and (Path(child_home) / ".pki/nssdb").is_dir(),
         network_services=_network_services(system, tools),
+        systemd_running=Path("/run/systemd/system").is_dir(),  # as sd_booted(3) checks
     )
 
 

@@ -19,6 +19,11 @@ CHILD_HIVE = r"HKU\GuardianChild"
 NO_USER = "no --user: name the child's account to point it at the filter"
 
 
+def _untargeted_title(enable: bool) -> str:
+    return ("point the child's account at the filter" if enable
+            else "remove the filter from the child's proxy settings")
+
+
 # --- Linux ----------------------------------------------------------------------------------
 
 
@@ -56,10 +61,9 @@ def kioslaverc_commands(tool: str, host: str, port: int, enable: bool) -> list[t
 
 
 def linux_proxy_step(host: Host, install: Install, enable: bool) -> Step:
-    verb = "point" if enable else "unpoint"
     account = install.child_user
     if account is None:
-        return skipped(f"{verb} the child's account at the filter", NO_USER)
+        return skipped(_untargeted_title(enable), NO_USER)
     title = (f"point {account}'s desktop at the filter ({install.listen_host}:{install.child_port})"
              if enable else f"remove the filter from {account}'s desktop proxy settings")
     commands: list[tuple[str, ...]] = []
@@ -109,8 +113,7 @@ def reg_commands(root: str, host: str, port: int, enable: bool) -> list[tuple[st
 def windows_proxy_step(host: Host, install: Install, enable: bool) -> Step:
     account = install.child_user
     if account is None:
-        return skipped(f"{'point' if enable else 'unpoint'} the child's account at the filter",
-                       NO_USER)
+        return skipped(_untargeted_title(enable), NO_USER)
     title = (f"point {account}'s Internet Settings at the filter "
              f"({install.listen_host}:{install.child_port})" if enable
              else f"remove the filter from {account}'s Internet Settings")

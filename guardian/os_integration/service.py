@@ -68,6 +68,8 @@ def linux_service(host: Host, install: Install) -> Step:
     if not host.has("systemctl"):
         return skipped("start at boot", "systemd's systemctl not found: start "
                        "`guardian proxy` from the system's start-up programs instead")
+    if not host.systemd_running:
+        return skipped("start at boot", "systemd is not running here (a container?)")
     path = _unit_path(host)
     unit = systemd_unit(install, system_unit=host.admin)
     mode = 0o600 if install.environment else 0o644  # a database URL may hold a password
@@ -90,6 +92,8 @@ def linux_service(host: Host, install: Install) -> Step:
 def linux_service_removal(host: Host) -> Step:
     if not host.has("systemctl"):
         return skipped("stop starting at boot", "systemd's systemctl not found")
+    if not host.systemd_running:
+        return skipped("stop starting at boot", "systemd is not running here (a container?)")
     path = _unit_path(host)
     scope = () if host.admin else ("--user",)
     return Step(f"stop starting at boot (remove {path})", (
