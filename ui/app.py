@@ -57,7 +57,7 @@ class GuardianApp(QObject):
 
         self.window = MainWindow(language, prefs)
         self.overview = OverviewPage(language, tasks)
-        self.children = ChildrenPage(language, tasks)
+        self.children_page = ChildrenPage(language, tasks)
         self.rules = RulesPage(language, tasks, load_catalog())
         self.activity = ActivityLogPage(language, tasks)
         self.lists = ListsPage(language, tasks, data_dir)
@@ -65,7 +65,7 @@ class GuardianApp(QObject):
                                      str(self.launcher.log_path))
         # The navigation, in order; a new page is one more line here.
         self.window.add_page(self.overview)
-        self.window.add_page(self.children)
+        self.window.add_page(self.children_page)
         self.window.add_page(self.rules)
         self.window.add_page(self.activity)
         self.window.add_page(self.lists)
@@ -74,7 +74,7 @@ class GuardianApp(QObject):
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None
         self.dialogs: list[CertificateDialog | ChangePasswordDialog] = []
-        self.children.set_filter_address(host, port)
+        self.children_page.set_filter_address(host, port)
         wire(self)
 
     def start(self, first_run: bool) -> None:
@@ -128,10 +128,10 @@ class GuardianApp(QObject):
         dialog.deleteLater()
 
     def filter_exited(self, exit_: FilterExit) -> None:
-        self.window.show_message(self.language.tr("app.filter.exited_message"))
+        self.window.show_message(self.language.text("app.filter.exited_message"))
 
     def saved(self) -> None:
-        self.window.show_message(self.language.tr("app.saved"))
+        self.window.show_message(self.language.text("app.saved"))
 
     def shutdown(self, *, stop_filter: bool = False) -> None:
         """Leave the filter running (unless asked), finish every pending write."""
@@ -147,12 +147,12 @@ def wire(app: GuardianApp) -> None:
     app.supervisor.state_changed.connect(app.overview.show_filter_state)
     app.supervisor.state_changed.connect(app.window.show_filter_state)
     app.supervisor.state_changed.connect(
-        lambda state: app.children.set_filter_address(state.host, state.port))
+        lambda state: app.children_page.set_filter_address(state.host, state.port))
     app.supervisor.filter_exited.connect(app.filter_exited)
     app.overview.start_requested.connect(app.supervisor.start)
     app.overview.stop_requested.connect(app.supervisor.stop)
 
-    app.children.children_changed.connect(app.saved)
+    app.children_page.children_changed.connect(app.saved)
     app.rules.policy_saved.connect(app.saved)
     app.lists.lists_imported.connect(app.saved)
 

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 from ui.filter_health import CertificateCheck, check_certificate
 from ui.filter_launcher import FilterLauncher
 from ui.language import Language
+from ui.styles import BAD_COLOUR, GOOD_COLOUR
 from ui.supervisor import FilterSupervisor
 from ui.tasks import Tasks, error_sentence
 
 STEPS = ("firefox", "windows", "macos", "linux")
-GOOD, BAD = "color: #1b6e2a;", "color: #b3261e;"
+GOOD, BAD = f"color: {GOOD_COLOUR};", f"color: {BAD_COLOUR};"
 
 
 class CertificatePanel(QWidget):
@@ -79,7 +80,7 @@ class CertificatePanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.intro.setText(tr("app.ca.intro"))
         self.path_label.setText(tr("app.ca.path"))
         self.copy_button.setText(tr("app.ca.copy"))
@@ -104,11 +105,11 @@ class CertificatePanel(QWidget):
     def check(self) -> None:
         state = self.supervisor.state
         if not state.is_up:
-            self._fail(self.language.tr("app.ca.filter_not_running"))
+            self._fail(self.language.text("app.ca.filter_not_running"))
             return
         self.check_button.setEnabled(False)
         self.result.setStyleSheet("")
-        self.result.setText(self.language.tr("app.ca.checking"))
+        self.result.setText(self.language.text("app.ca.checking"))
         launcher, host, port = self.launcher, state.host, state.port
 
         def run() -> tuple[Path, CertificateCheck]:
@@ -126,7 +127,7 @@ class CertificatePanel(QWidget):
         self.retranslate()
 
     def _show(self, result: CertificateCheck) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         if not result.signed_by_ca:
             self.result.setStyleSheet(BAD)
             self.result.setText(tr("app.ca.check_failed", error=result.error or "?"))
@@ -167,7 +168,7 @@ class CertificateDialog(QDialog):
         self.panel.load_path()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.language.tr("app.ca.title"))
+        self.setWindowTitle(self.language.text("app.ca.title"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(
-            self.language.tr("app.button.close"))
+            self.language.text("app.button.close"))
         self.panel.retranslate()

@@ -32,8 +32,7 @@ from guardian.storage.profiles import MAX_NAME_LENGTH, ProfileSummary
 from ui.child_form import ChildForm
 from ui.language import Language
 from ui.models.children_model import preset_text
-
-ERROR_STYLE = "color: #b3261e;"
+from ui.styles import error_label
 
 
 class ChildDialog(QDialog):
@@ -58,8 +57,7 @@ class ChildDialog(QDialog):
         self.reset = QCheckBox()
         self.reach_help = QLabel(wordWrap=True)
         self.reach_warning = QLabel(wordWrap=True)
-        self.error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
 
         self.name_label, self.age_label, self.language_label = QLabel(), QLabel(), QLabel()
         self.ports_label, self.clients_label = QLabel(), QLabel()
@@ -112,7 +110,7 @@ class ChildDialog(QDialog):
         self.default.setChecked(existing.is_default)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setWindowTitle(tr("app.child.title_edit" if self.existing else "app.child.title_add"))
         self.name_label.setText(tr("app.child.name"))
         self.age_label.setText(tr("app.child.age"))
@@ -135,7 +133,7 @@ class ChildDialog(QDialog):
         age = self.age.value()
         blocked = preset_for_age(age).blocked_categories
         names = ", ".join(self.language.category(c) for c in CATEGORIES if c in blocked)
-        self.preset.setText(self.language.tr(
+        self.preset.setText(self.language.text(
             "app.child.preset", preset=preset_text(self.language, age), categories=names))
         if self.isVisible():
             self.adjustSize()  # the list of categories grows and shrinks with the age
@@ -143,12 +141,12 @@ class ChildDialog(QDialog):
     def _show_reach_warning(self) -> None:
         empty = not (self.ports.text().strip() or self.clients.text().strip()
                      or self.default.isChecked())
-        self.reach_warning.setText(self.language.tr("app.child.no_reach") if empty else "")
+        self.reach_warning.setText(self.language.text("app.child.no_reach") if empty else "")
         self.reach_warning.setVisible(empty)
 
     def form(self) -> ChildForm:
         """The form as filled in; raises ValueError with a sentence for the parent."""
-        tr = self.language.tr
+        tr = self.language.text
         name = self.name.text().strip()
         if not name:
             raise ValueError(tr("app.child.error_name"))

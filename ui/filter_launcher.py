@@ -26,6 +26,9 @@ LOG_NAME = "filter.log"
 PID_NAME = "filter.pid"
 MAX_LOG_BYTES = 5 * 1024 * 1024
 TAIL_LINES = 12
+# Windows: its own process group (so Ctrl+C in the app's console does not reach it), no console.
+DETACHED_FLAGS = (getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+                  | getattr(subprocess, "CREATE_NO_WINDOW", 0)) if os.name == "nt" else 0
 
 
 def _source_root() -> str:
@@ -72,7 +75,8 @@ class FilterLauncher:
             offset = log.tell()
             process = subprocess.Popen(
                 list(command), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=self.environment(), cwd=str(self.data_dir.root), **_detached(),
+                env=self.environment(), cwd=str(self.data_dir.root),
+                start_new_session=os.name != "nt", creationflags=DETACHED_FLAGS,
             )
         self.pid_path.write_text(str(process.pid))
         return process, offset
@@ -124,13 +128,6 @@ class FilterLauncher:
                 self.log_path.replace(self.log_path.with_suffix(".log.1"))
         except OSError:
             pass
-
-
-def _detached() -> dict[str, object]:
-    if os.name == "nt":
-        flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW  # type: ignore[attr-defined]
-        return {"creationflags": flags}
-    return {"start_new_session": True}
 
 
 def process_alive(pid: int) -> bool:

@@ -31,7 +31,8 @@ class Language(QObject):
             self._code = code
             self.language_changed.emit(code)
 
-    def tr(self, key: str, /, **params: object) -> str:
+    def text(self, key: str, /, **params: object) -> str:
+        """The message `key` in the current language."""
         return translate(self._code, key, **params)
 
     def category(self, code: str) -> str:

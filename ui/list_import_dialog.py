@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from guardian.categories import CATEGORIES
 from guardian.list_import import FORMATS, is_url
 from ui.language import Language
-
-ERROR_STYLE = "color: #b3261e;"
+from ui.styles import error_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +59,7 @@ class ListImportDialog(QDialog):
         self.help = QLabel(wordWrap=True)
         self.progress = QLabel(wordWrap=True)
         self.progress.hide()
-        self.error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         location = QHBoxLayout()
         location.addWidget(self.location, 1)
         if not from_url:
@@ -84,7 +82,7 @@ class ListImportDialog(QDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         kind = "url" if self.from_url else "file"
         self.setWindowTitle(tr(f"app.lists.import_{kind}_title"))
         self.help.setText(tr(f"app.lists.import_{kind}_help"))
@@ -110,12 +108,13 @@ class ListImportDialog(QDialog):
         self.buttons.setEnabled(True)
 
     def _choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, self.language.tr("app.lists.browse_file"))
+        title = self.language.text("app.lists.browse_file")
+        path, _filter = QFileDialog.getOpenFileName(self, title)
         if path:
             self.location.setText(path)
 
     def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.language.tr("app.lists.browse_folder"))
+        path = QFileDialog.getExistingDirectory(self, self.language.text("app.lists.browse_folder"))
         if path:
             self.location.setText(path)
             self.format.setCurrentIndex(max(0, self.format.findData("ut1")))
@@ -123,7 +122,7 @@ class ListImportDialog(QDialog):
     def _submit(self) -> None:
         location = self.location.text().strip()
         if not location or (self.from_url and not is_url(location)):
-            self.show_error(self.language.tr(
+            self.show_error(self.language.text(
                 "app.lists.error_url" if self.from_url else "app.lists.error_file"))
             return
         self.error.hide()

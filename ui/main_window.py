@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ui.language import Language
 from ui.pages.page import Page
 from ui.prefs import UiPrefs
+from ui.styles import ERROR_STYLE
 from ui.supervisor import FilterState, FilterStatus
 
 MESSAGE_MS = 10_000
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.language.tr("app.title"))
+        self.setWindowTitle(self.language.text("app.title"))
         for row, page in enumerate(self.pages):
             self.navigation.item(row).setText(page.title)
             page.retranslate()
@@ -103,12 +104,12 @@ class MainWindow(QMainWindow):
 
     def show_filter_state(self, state: FilterState) -> None:
         self._filter_state = state
-        text = self.language.tr(f"app.filter.short.{state.status.value}", address=state.address)
+        text = self.language.text(f"app.filter.short.{state.status.value}", address=state.address)
         if state.health is not None and not state.health.ok:
-            text += " · " + self.language.tr("app.filter.short.policy_unavailable")
+            text += " · " + self.language.text("app.filter.short.policy_unavailable")
         self.filter_status.setText(text)
         up = state.status in (FilterStatus.RUNNING, FilterStatus.ATTACHED)
-        self.filter_status.setStyleSheet("" if up else "color: #b3261e;")
+        self.filter_status.setStyleSheet("" if up else ERROR_STYLE)
 
     def show_message(self, message: str) -> None:
         self.statusBar().showMessage(message, MESSAGE_MS)

@@ -23,9 +23,8 @@ from guardian.storage.parent_account import (
     verify_parent_password,
 )
 from ui.language import Language
+from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
-
-ERROR_STYLE = "color: #b3261e;"
 
 
 def password_field() -> QLineEdit:
@@ -53,7 +52,7 @@ class NewPasswordFields(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.password_label.setText(tr("app.password.new"))
         self.confirm_label.setText(tr("app.password.confirm"))
         self.hint.setText(tr("app.password.rules", count=MIN_PASSWORD_LENGTH))
@@ -61,9 +60,9 @@ class NewPasswordFields(QWidget):
     def problem(self) -> str | None:
         """Why the typed password cannot be used, or None."""
         if len(self.password.text()) < MIN_PASSWORD_LENGTH:
-            return self.language.tr("app.password.too_short", count=MIN_PASSWORD_LENGTH)
+            return self.language.text("app.password.too_short", count=MIN_PASSWORD_LENGTH)
         if self.password.text() != self.confirm.text():
-            return self.language.tr("app.password.mismatch")
+            return self.language.text("app.password.mismatch")
         return None
 
     def clear(self) -> None:
@@ -81,8 +80,7 @@ class LoginDialog(QDialog):
         self.password = password_field()
         self.password_label = QLabel()
         self.password_label.setBuddy(self.password)
-        self.error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self._check)
@@ -98,7 +96,7 @@ class LoginDialog(QDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setWindowTitle(tr("app.login.title"))
         self.intro.setText(tr("app.login.intro"))
         self.password_label.setText(tr("app.login.password"))
@@ -119,7 +117,7 @@ class LoginDialog(QDialog):
             return
         self.password.clear()
         self.password.setFocus()
-        self._show(self.language.tr("app.login.wrong"))
+        self._show(self.language.text("app.login.wrong"))
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
@@ -138,8 +136,7 @@ class ChangePasswordDialog(QDialog):
         self.current_label = QLabel()
         self.current_label.setBuddy(self.current)
         self.new = NewPasswordFields(language)
-        self.error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._save)
@@ -155,7 +152,7 @@ class ChangePasswordDialog(QDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setWindowTitle(tr("app.password.change_title"))
         self.current_label.setText(tr("app.password.current"))
         self.new.retranslate()
@@ -178,7 +175,7 @@ class ChangePasswordDialog(QDialog):
         if isinstance(exc, WrongPassword):
             self.current.clear()
             self.current.setFocus()
-            self._show(self.language.tr("app.password.wrong_current"))
+            self._show(self.language.text("app.password.wrong_current"))
         else:
             self._show(error_sentence(exc))
 

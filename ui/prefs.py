@@ -52,7 +52,7 @@ class UiPrefs:
     @property
     def last_page(self) -> int:
         try:
-            return max(0, int(self._settings.value("window/last_page", 0)))  # type: ignore[arg-type]
+            return max(0, int(str(self._settings.value("window/last_page", 0))))
         except (TypeError, ValueError):
             return 0
 

@@ -105,9 +105,15 @@ class FilterSupervisor(QObject):
         self._failures = 0
         self._generation = 0
         self._probing = False
-        self._poll = QTimer(self, interval=poll_ms, timeout=self._tick)
-        self._health = QTimer(self, interval=health_ms, timeout=self._check_health)
-        self._restart = QTimer(self, singleShot=True, timeout=self._spawn)
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self._tick)
+        self._health = QTimer(self)
+        self._health.setInterval(health_ms)
+        self._health.timeout.connect(self._check_health)
+        self._restart = QTimer(self)
+        self._restart.setSingleShot(True)
+        self._restart.timeout.connect(self._spawn)
 
     @property
     def state(self) -> FilterState:

@@ -128,7 +128,7 @@ class Tasks(QObject):
     def _submit(self, pool: QThreadPool, fn: Callable[[], Any], on_done: Done | None,
                 on_failed: Failed | None, owner: QObject | None) -> None:
         job_id = next(self._ids)
-        label = getattr(on_done, "__qualname__", None) or getattr(fn, "__qualname__", "job")
+        label = str(getattr(on_done, "__qualname__", None) or getattr(fn, "__qualname__", "job"))
         self._pending[job_id] = _Pending(on_done, on_failed, owner, label)
         pool.start(_Job(job_id, fn, self._relay))
 

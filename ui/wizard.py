@@ -31,10 +31,9 @@ from ui.language import Language
 from ui.models.children_model import reach_text
 from ui.pages.children import ChildrenEditor
 from ui.password_dialogs import NewPasswordFields
+from ui.styles import error_label
 from ui.supervisor import FilterState, FilterSupervisor
 from ui.tasks import Tasks, error_sentence
-
-ERROR_STYLE = "color: #b3261e;"
 
 
 def finish_setup(session: Session, password: str, language: str) -> None:
@@ -62,7 +61,7 @@ class WelcomeStep(QWizardPage):
         layout.addStretch(1)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setTitle(tr("app.wizard.welcome.title"))
         self.text.setText(tr("app.wizard.welcome.text"))
         self.choice_label.setText(tr("app.settings.language"))
@@ -74,7 +73,8 @@ class PasswordStep(QWizardPage):
         self.language = language
         self.text = QLabel(wordWrap=True)
         self.fields = NewPasswordFields(language)
-        self.problem = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
+        self.problem = error_label()
+        self.problem.show()
         for field in (self.fields.password, self.fields.confirm):
             field.textChanged.connect(self._changed)
         layout = QVBoxLayout(self)
@@ -84,8 +84,8 @@ class PasswordStep(QWizardPage):
         layout.addStretch(1)
 
     def retranslate(self) -> None:
-        self.setTitle(self.language.tr("app.wizard.password.title"))
-        self.text.setText(self.language.tr("app.wizard.password.text"))
+        self.setTitle(self.language.text("app.wizard.password.title"))
+        self.text.setText(self.language.text("app.wizard.password.text"))
         self.fields.retranslate()
         self._changed()
 
@@ -110,22 +110,22 @@ class ChildrenStep(QWizardPage):
         layout.addWidget(self.editor, 1)
 
     def retranslate(self) -> None:
-        self.setTitle(self.language.tr("app.wizard.children.title"))
-        self.text.setText(self.language.tr("app.wizard.children.text"))
+        self.setTitle(self.language.text("app.wizard.children.title"))
+        self.text.setText(self.language.text("app.wizard.children.text"))
         self.editor.retranslate()
 
     def initializePage(self) -> None:  # noqa: N802
         self.editor.refresh()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return bool(self.editor.children)
+        return bool(self.editor.profiles)
 
 
 class FilterStep(QWizardPage):
     def __init__(self, language: Language, supervisor: FilterSupervisor,
                  children: ChildrenEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.language, self.supervisor, self.children = language, supervisor, children
+        self.language, self.supervisor, self.editor = language, supervisor, children
         self.text = QLabel(wordWrap=True)
         self.status = QLabel(wordWrap=True)
         self.start_button = QPushButton()
@@ -142,7 +142,7 @@ class FilterStep(QWizardPage):
         layout.addStretch(1)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setTitle(tr("app.wizard.filter.title"))
         self.text.setText(tr("app.wizard.filter.text"))
         self.start_button.setText(tr("app.overview.start"))
@@ -153,11 +153,11 @@ class FilterStep(QWizardPage):
         self.show_filter_state(self.supervisor.state)
 
     def show_filter_state(self, state: FilterState) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.status.setText(tr(f"app.filter.status.{state.status.value}", address=state.address))
         self.start_button.setEnabled(not state.is_up)
         lines = [tr("app.wizard.filter.settings", host=state.host)]
-        for child in self.children.children:
+        for child in self.editor.profiles:
             if child.ports:
                 lines.append(tr("app.wizard.filter.child", name=child.name, host=state.host,
                                 port=child.ports[0]))
@@ -173,14 +173,13 @@ class CertificateStep(QWizardPage):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.language, self.panel = language, panel
-        self.error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addWidget(panel, 1)
         layout.addWidget(self.error)
 
     def retranslate(self) -> None:
-        self.setTitle(self.language.tr("app.wizard.certificate.title"))
+        self.setTitle(self.language.text("app.wizard.certificate.title"))
         self.panel.retranslate()
 
     def initializePage(self) -> None:  # noqa: N802
@@ -201,11 +200,11 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.welcome = WelcomeStep(language)
         self.password = PasswordStep(language)
-        self.children = ChildrenStep(language, tasks)
-        self.filter = FilterStep(language, supervisor, self.children.editor)
+        self.children_step = ChildrenStep(language, tasks)
+        self.filter = FilterStep(language, supervisor, self.children_step.editor)
         self.certificate = CertificateStep(
             language, CertificatePanel(language, tasks, launcher, supervisor))
-        for page in (self.welcome, self.password, self.children, self.filter, self.certificate):
+        for page in self.steps():
             self.addPage(page)
         self.welcome.choice.currentIndexChanged.connect(
             lambda _i: self.language_chosen.emit(str(self.welcome.choice.currentData())))
@@ -213,10 +212,10 @@ class SetupWizard(QWizard):
         self.retranslate()
 
     def steps(self) -> tuple[QWizardPage, ...]:
-        return (self.welcome, self.password, self.children, self.filter, self.certificate)
+        return (self.welcome, self.password, self.children_step, self.filter, self.certificate)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.setWindowTitle(tr("app.wizard.title"))
         for button, key in ((QWizard.WizardButton.BackButton, "app.wizard.back"),
                             (QWizard.WizardButton.NextButton, "app.wizard.next"),

@@ -45,10 +45,10 @@ def test_the_wizard_stores_the_password_hash_the_children_and_the_language(
     shoot(wizard, "wizard-2-password-en")
 
     wizard.next()
-    assert wizard.currentPage() is wizard.children
+    assert wizard.currentPage() is wizard.children_step
     idle(qtbot, app.tasks)
     assert not next_button.isEnabled(), "at least one child"
-    editor = wizard.children.editor
+    editor = wizard.children_step.editor
     editor.add()
     qtbot.waitUntil(lambda: editor.dialog is not None)
     dialog = editor.dialog

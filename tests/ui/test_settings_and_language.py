@@ -42,8 +42,8 @@ def test_switching_the_language_changes_visible_texts_and_is_stored(qtbot, make_
     with db.begin() as session:
         assert get_setting(session, APP_LANGUAGE) == "vi"
     app.window.show_page("children")
-    qtbot.waitUntil(lambda: app.children.editor.model.rowCount() == 1)
-    assert app.children.editor.model.data(app.children.editor.model.index(0, 2)) == (
+    qtbot.waitUntil(lambda: app.children_page.editor.model.rowCount() == 1)
+    assert app.children_page.editor.model.data(app.children_page.editor.model.index(0, 2)) == (
         "Từ 6 đến 10 tuổi")
 
 

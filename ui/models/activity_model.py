@@ -17,9 +17,10 @@ from PySide6.QtGui import QColor
 from guardian.storage.activity import ActivityRecord
 from ui.language import Language
 from ui.models.table_model import Index, RowTableModel
+from ui.styles import BAD_COLOUR
 
 TIME, CHILD, DECISION, HOST, PATH, REASON, METHOD, STATUS, SIZE = range(9)
-BLOCK_COLOUR = QColor("#b3261e")
+BLOCK_COLOUR = QColor(BAD_COLOUR)
 
 
 class ActivityModel(RowTableModel[ActivityRecord]):

@@ -42,10 +42,10 @@ class CategoriesModel(RowTableModel[CategoryRow]):
 
     def tooltip(self, row: CategoryRow, column: int) -> str | None:
         if column == CATEGORY:
-            return self.language.tr(f"category.{row.code}.why")
+            return self.language.text(f"category.{row.code}.why")
         if column == RULES:
             basis = self._catalog.category(row.code)
-            law = self.language.tr("app.rules.law", words=basis.law.get(self.language.code),
+            law = self.language.text("app.rules.law", words=basis.law.get(self.language.code),
                                    basis=basis.basis)
             return "\n".join([law] + [
                 f"{rule.id} ({rule.article}): {rule.text.get(self.language.code)}"

@@ -13,15 +13,15 @@ NAME, AGE, PRESET, LANGUAGE, REACH, BLOCKED, RULES = range(7)
 def reach_text(language: Language, ports: tuple[int, ...], clients: tuple[str, ...],
                is_default: bool) -> str:
     """How a child's traffic reaches the filter, in words."""
-    parts = [language.tr("app.reach.port", port=p) for p in ports]
-    parts += [language.tr("app.reach.client", client=c) for c in clients]
+    parts = [language.text("app.reach.port", port=p) for p in ports]
+    parts += [language.text("app.reach.client", client=c) for c in clients]
     if is_default:
-        parts.append(language.tr("app.reach.default"))
-    return ", ".join(parts) or language.tr("app.reach.none")
+        parts.append(language.text("app.reach.default"))
+    return ", ".join(parts) or language.text("app.reach.none")
 
 
 def preset_text(language: Language, age: int) -> str:
-    return language.tr(f"app.preset.{preset_for_age(age).key}")
+    return language.text(f"app.preset.{preset_for_age(age).key}")
 
 
 class ChildrenModel(RowTableModel[ProfileSummary]):
@@ -38,7 +38,7 @@ class ChildrenModel(RowTableModel[ProfileSummary]):
             PRESET: lambda: preset_text(self.language, row.age),
             LANGUAGE: lambda: self.language.language_name(row.language),
             REACH: lambda: reach_text(self.language, row.ports, row.clients, row.is_default),
-            BLOCKED: lambda: self.language.tr("app.children.blocked_count",
+            BLOCKED: lambda: self.language.text("app.children.blocked_count",
                                               count=len(row.blocked_categories)),
             RULES: lambda: str(row.rule_count),
         }

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 
 from guardian.storage.profiles import RuleEntry
 from ui.models.table_model import RowTableModel
+from ui.styles import BAD_COLOUR, GOOD_COLOUR
 
 ACTION, TARGET, ADDED = range(3)
 
@@ -18,7 +19,7 @@ class RulesModel(RowTableModel[RuleEntry]):
 
     def display(self, row: RuleEntry, column: int) -> str | None:
         if column == ACTION:
-            return self.language.tr(f"app.rules.action.{row.action}")
+            return self.language.text(f"app.rules.action.{row.action}")
         if column == TARGET:
             return row.target
         if column == ADDED:
@@ -27,5 +28,5 @@ class RulesModel(RowTableModel[RuleEntry]):
 
     def other_data(self, row: RuleEntry, column: int, role: int) -> Any:
         if column == ACTION and role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b3261e") if row.action == "block" else QColor("#1b6e2a")
+            return QColor(BAD_COLOUR if row.action == "block" else GOOD_COLOUR)
         return None

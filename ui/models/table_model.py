@@ -54,7 +54,7 @@ class RowTableModel[Row](QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.HEADER_KEYS)):
-            return self.language.tr(self.HEADER_KEYS[section])
+            return self.language.text(self.HEADER_KEYS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -27,7 +27,7 @@ class TodayModel(RowTableModel[TodayRow]):
 
     def display(self, row: TodayRow, column: int) -> str | None:
         if column == CHILD:
-            return row.child if row.child is not None else self.language.tr(
+            return row.child if row.child is not None else self.language.text(
                 "app.overview.unassigned")
         if column == REQUESTS:
             return f"{row.requests:,}"

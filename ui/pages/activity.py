@@ -9,7 +9,7 @@ fast as one of a hundred and nothing here waits for the database.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -44,7 +44,7 @@ COLUMN_WIDTHS = {columns.TIME: 140, columns.CHILD: 90, columns.DECISION: 80,
 
 
 def _local_day_start(day: QDate) -> datetime:
-    return datetime.combine(day.toPython(), time()).astimezone()
+    return datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
 
 
 class ActivityLogPage(Page):
@@ -62,16 +62,20 @@ class ActivityLogPage(Page):
         self.search = QLineEdit(clearButtonEnabled=True)
         self.search.setMinimumWidth(200)
         today = QDate.currentDate()
-        self.since = QDateEdit(today.addDays(-7), calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.until = QDateEdit(today, calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.since, self.until = QDateEdit(today.addDays(-7)), QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
         self.child_label, self.decision_label = QLabel(), QLabel()
         self.period_label, self.search_label = QLabel(), QLabel()
         for label, field in ((self.child_label, self.child),
                              (self.decision_label, self.decision),
                              (self.period_label, self.period), (self.search_label, self.search)):
             label.setBuddy(field)
-        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS,
-                                   timeout=self.reload)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
         self.search.returnPressed.connect(self.reload)
         for combo in (self.child, self.decision):
@@ -82,7 +86,9 @@ class ActivityLogPage(Page):
 
         self.model = ActivityModel(language, self)
         self.model.more_wanted.connect(self._load_more)
-        self.table = QTableView(self, alternatingRowColors=True, wordWrap=False)
+        self.table = QTableView(self)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -130,7 +136,7 @@ class ActivityLogPage(Page):
         self.child.blockSignals(False)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.child_label.setText(tr("app.activity.child"))
         self.decision_label.setText(tr("app.activity.decision"))
         self.period_label.setText(tr("app.activity.period"))
@@ -245,7 +251,7 @@ class ActivityLogPage(Page):
             self.status.setText(error_sentence(exc))
 
     def _show_status(self, loading: bool = False) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         count = self.model.rowCount()
         if loading:
             text = tr("app.activity.loading")

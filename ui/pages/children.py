@@ -44,7 +44,8 @@ class ChildrenEditor(QWidget):
         self.listen_port = 8080
         self.dialog: ChildDialog | None = None
         self.model = ChildrenModel(language, self)
-        self.table = QTableView(self, alternatingRowColors=True)
+        self.table = QTableView(self)
+        self.table.setAlternatingRowColors(True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -74,11 +75,11 @@ class ChildrenEditor(QWidget):
         self.retranslate()
 
     @property
-    def children(self) -> tuple[ProfileSummary, ...]:
+    def profiles(self) -> tuple[ProfileSummary, ...]:
         return tuple(self.model.rows)
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.add_button.setText(tr("app.children.add"))
         self.edit_button.setText(tr("app.children.edit"))
         self.remove_button.setText(tr("app.children.remove"))
@@ -102,7 +103,7 @@ class ChildrenEditor(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def add(self) -> None:
-        taken = {port for child in self.children for port in child.ports}
+        taken = {port for child in self.profiles for port in child.ports}
         self._open(ChildDialog(self.language, suggested_port=suggest_port(taken, self.listen_port),
                                parent=self), None)
 
@@ -135,7 +136,7 @@ class ChildrenEditor(QWidget):
         child = self.selected()
         if child is None:
             return
-        tr = self.language.tr
+        tr = self.language.text
         box = QMessageBox(QMessageBox.Icon.Question, tr("app.children.remove_title"),
                           tr("app.children.remove_question", name=child.name),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
@@ -187,7 +188,7 @@ class ChildrenPage(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.intro.setText(tr("app.children.intro"))
         self.proxy_help.setText(tr("app.children.proxy_help", host=self._host, port=self._port))
         self.editor.retranslate()

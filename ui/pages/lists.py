@@ -21,9 +21,8 @@ from ui.list_import_dialog import ListImportDialog, ListImportForm
 from ui.models import lists_model as columns
 from ui.models.lists_model import ListsModel
 from ui.pages.page import Page
+from ui.styles import ERROR_STYLE
 from ui.tasks import Tasks, error_sentence
-
-ERROR_STYLE = "color: #b3261e;"
 
 
 class ListsPage(Page):
@@ -38,7 +37,8 @@ class ListsPage(Page):
         self.dialog: ListImportDialog | None = None
         self.intro = QLabel(wordWrap=True)
         self.model = ListsModel(language, self)
-        self.table = QTableView(self, alternatingRowColors=True)
+        self.table = QTableView(self)
+        self.table.setAlternatingRowColors(True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -68,7 +68,7 @@ class ListsPage(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.intro.setText(tr("app.lists.intro"))
         self.from_file.setText(tr("app.lists.from_file"))
         self.from_url.setText(tr("app.lists.from_url"))
@@ -109,7 +109,7 @@ class ListsPage(Page):
             return
         self.update_button.setEnabled(False)
         self.result.setStyleSheet("")
-        self.result.setText(self.language.tr("app.lists.updating", location=chosen.location))
+        self.result.setText(self.language.text("app.lists.updating", location=chosen.location))
         self._import(ListImportForm(chosen.location, chosen.category, chosen.format), None)
 
     def _import(self, form: ListImportForm, dialog: ListImportDialog | None) -> None:
@@ -136,7 +136,7 @@ class ListsPage(Page):
             done, failed, owner=self)
 
     def _show_result(self, result: ImportResult) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         lines = [tr("app.lists.imported", domains=f"{result.domains:,}", urls=f"{result.urls:,}",
                     category=self.language.category(result.category),
                     format=self.language.tr_known((f"app.lists.format_{result.format}",),

@@ -24,14 +24,15 @@ from guardian.storage.profiles import list_profiles
 from ui.language import Language
 from ui.models.today_model import TodayModel, TodayRow
 from ui.pages.page import Page
+from ui.styles import BAD_COLOUR, GOOD_COLOUR, WAIT_COLOUR
 from ui.supervisor import FilterState, FilterStatus
 from ui.tasks import Tasks
 
 REFRESH_MS = 30_000  # today's counts move while the page is open
 STATUS_COLOURS = {
-    FilterStatus.RUNNING: "#1b6e2a", FilterStatus.ATTACHED: "#1b6e2a",
-    FilterStatus.STARTING: "#8a5a00", FilterStatus.RESTARTING: "#8a5a00",
-    FilterStatus.STOPPING: "#8a5a00",
+    FilterStatus.RUNNING: GOOD_COLOUR, FilterStatus.ATTACHED: GOOD_COLOUR,
+    FilterStatus.STARTING: WAIT_COLOUR, FilterStatus.RESTARTING: WAIT_COLOUR,
+    FilterStatus.STOPPING: WAIT_COLOUR,
 }
 
 
@@ -91,7 +92,8 @@ class OverviewPage(Page):
 
         self.today_box = QGroupBox()
         self.model = TodayModel(language, self)
-        self.table = QTableView(self, alternatingRowColors=True)
+        self.table = QTableView(self)
+        self.table.setAlternatingRowColors(True)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -104,14 +106,14 @@ class OverviewPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.today_box, 1)
-        self.timer = QTimer(self, interval=REFRESH_MS,
-                            timeout=lambda: self.refresh() if self.isVisible() else None)
-        self.timer.start()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(REFRESH_MS)
         self.show_filter_state(FilterState(FilterStatus.STOPPED, "127.0.0.1", 8080))
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.filter_box.setTitle(tr("app.overview.filter"))
         self.start_button.setText(tr("app.overview.start"))
         self.stop_button.setText(tr("app.overview.stop"))
@@ -121,6 +123,10 @@ class OverviewPage(Page):
         self.model.retranslate()
         if self._state is not None:
             self.show_filter_state(self._state)
+
+    def _tick(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         since = local_midnight()
@@ -132,9 +138,9 @@ class OverviewPage(Page):
 
     def show_filter_state(self, state: FilterState) -> None:
         self._state = state
-        tr = self.language.tr
+        tr = self.language.text
         self.status.setText(tr(f"app.filter.status.{state.status.value}", address=state.address))
-        colour = STATUS_COLOURS.get(state.status, "#b3261e")
+        colour = STATUS_COLOURS.get(state.status, BAD_COLOUR)
         self.status.setStyleSheet(f"color: {colour};")
         details = []
         if state.status in (FilterStatus.STOPPED, FilterStatus.STOPPING):

@@ -20,7 +20,7 @@ class Page(QWidget):
 
     @property
     def title(self) -> str:
-        return self.language.tr(self.TITLE_KEY)
+        return self.language.text(self.TITLE_KEY)
 
     def retranslate(self) -> None:
         """Set every visible text again in the current language."""

@@ -38,9 +38,8 @@ from ui.language import Language
 from ui.models.categories_model import CategoriesModel, CategoryRow
 from ui.models.rules_model import RulesModel
 from ui.pages.page import Page
+from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
-
-ERROR_STYLE = "color: #b3261e;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,8 @@ def load_policy(session: Session, profile_id: int) -> ChildPolicy:
 
 
 def table(model: object, parent: QWidget) -> QTableView:
-    view = QTableView(parent, alternatingRowColors=True)
+    view = QTableView(parent)
+    view.setAlternatingRowColors(True)
     view.setModel(model)  # type: ignore[arg-type]
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -106,8 +106,7 @@ class RulesPage(Page):
         self.remove_button.clicked.connect(self._remove_rule)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.rules_view,
                   self._remove_rule, context=Qt.ShortcutContext.WidgetShortcut)
-        self.rule_error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.rule_error.hide()
+        self.rule_error = error_label()
         add_row = QHBoxLayout()
         add_row.addWidget(self.action)
         add_row.addWidget(self.target, 1)
@@ -145,7 +144,7 @@ class RulesPage(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.child_label.setText(tr("app.rules.child"))
         self.no_children.setText(tr("app.rules.no_children"))
         self.categories_box.setTitle(tr("app.rules.categories"))

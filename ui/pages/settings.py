@@ -25,9 +25,9 @@ from guardian.i18n import LANGUAGES
 from guardian.storage.settings import RAW_LOG_RETENTION_DAYS, get_setting, set_setting
 from ui.language import Language
 from ui.pages.page import Page
+from ui.styles import error_label
 from ui.tasks import Tasks
 
-ERROR_STYLE = "color: #b3261e;"
 MAX_RETENTION_DAYS = 3650
 
 
@@ -78,8 +78,7 @@ class SettingsPage(Page):
         self.address.returnPressed.connect(self._apply_address)
         self.address_button = QPushButton()
         self.address_button.clicked.connect(self._apply_address)
-        self.address_error = QLabel(wordWrap=True, styleSheet=ERROR_STYLE)
-        self.address_error.hide()
+        self.address_error = error_label()
         self.language_label, self.retention_label = QLabel(), QLabel()
         self.address_label = QLabel()
         for label, field in ((self.language_label, self.app_language),
@@ -142,7 +141,7 @@ class SettingsPage(Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self.language.tr
+        tr = self.language.text
         self.app_box.setTitle(tr("app.settings.app"))
         self.language_label.setText(tr("app.settings.language"))
         self.retention_label.setText(tr("app.settings.retention"))
@@ -173,13 +172,13 @@ class SettingsPage(Page):
         days = self.retention.value()
         self.tasks.write(lambda session: store_retention(session, days),
                          lambda _none: self.retention_saved.setText(
-                             self.language.tr("app.settings.saved")), owner=self)
+                             self.language.text("app.settings.saved")), owner=self)
 
     def _apply_address(self) -> None:
         try:
             host, port = parse_listen(self.address.text().strip())
         except UsageError:
-            self.address_error.setText(self.language.tr("app.settings.address_error"))
+            self.address_error.setText(self.language.text("app.settings.address_error"))
             self.address_error.show()
             return
         self.address_error.hide()
