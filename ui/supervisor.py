@@ -161,6 +161,9 @@ class FilterSupervisor(QObject):
         if self._state.status not in (FilterStatus.STOPPED, FilterStatus.ADDRESS_TAKEN):
             self._start_when_stopped = running
             self.stop()
+            if self._state.status == FilterStatus.ATTACHED:  # not ours to stop: leave it be
+                self._start_when_stopped = False
+                self._stopped()
         self._set(host=host, port=port)
         if running and self._state.status in (FilterStatus.STOPPED, FilterStatus.ADDRESS_TAKEN):
             self._start_when_stopped = False

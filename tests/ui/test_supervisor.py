@@ -189,3 +189,16 @@ def test_the_real_filter_starts_serves_its_certificate_and_stops(
     wait_status(qtbot, again, FilterStatus.STOPPED, timeout=30_000)
     qtbot.waitUntil(lambda: not is_listening("127.0.0.1", port), timeout=10_000)
     assert launcher.recorded_pid() is None
+
+
+def test_moving_the_filter_to_another_address_restarts_it_there(qtbot, supervisor_for) -> None:
+    first, second = free_port(), free_port()
+    supervisor = supervisor_for(first, command=fake_command())
+    supervisor.start()
+    wait_status(qtbot, supervisor, FilterStatus.RUNNING)
+    old_pid = supervisor.pid
+    supervisor.set_address("127.0.0.1", second)
+    qtbot.waitUntil(lambda: supervisor.state.status == FilterStatus.RUNNING
+                    and supervisor.state.port == second, timeout=20_000)
+    assert supervisor.pid != old_pid
+    assert is_listening("127.0.0.1", second) and not is_listening("127.0.0.1", first)
