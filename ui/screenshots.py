@@ -9,8 +9,8 @@ temporary data folder.
 On Debian the command needs these packages (CI installs them):
     xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1
-    libxcb-sync1 libxcb-shm0 libxcb-render0 libxcb1 libx11-xcb1 libxkbcommon-x11-0
-    libxkbcommon0 libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0
+    libxcb-sync1 libxcb-shm0 libxcb-render0 libxcb1 libx11-xcb1 libx11-6
+    libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0
     libdbus-1-3 fonts-dejavu-core
 """
 
@@ -35,7 +35,7 @@ XCB_PACKAGES = {
     "libxcb-shm.so": "libxcb-shm0", "libxcb-render.so": "libxcb-render0",
     "libxcb.so": "libxcb1", "libX11-xcb.so": "libx11-xcb1", "libX11.so": "libx11-6",
     "libxkbcommon-x11.so": "libxkbcommon-x11-0", "libxkbcommon.so": "libxkbcommon0",
-    "libEGL.so": "libegl1", "libGL.so": "libgl1", "libOpenGL.so": "libopengl0",
+    "libEGL.so": "libegl1", "libGL.so": "libgl1",
     "libfontconfig.so": "libfontconfig1", "libfreetype.so": "libfreetype6",
     "libglib-2.0.so": "libglib2.0-0", "libdbus-1.so": "libdbus-1-3",
 }

@@ -22,6 +22,7 @@ from guardian.cli.proxy import parse_listen
 from guardian.datadir import DataDir
 from guardian.errors import UsageError
 from guardian.i18n import LANGUAGES
+from guardian.storage.retention import MIN_RAW_DAYS
 from guardian.storage.settings import RAW_LOG_RETENTION_DAYS, get_setting, set_setting
 from ui.language import Language
 from ui.pages.page import Page
@@ -71,7 +72,7 @@ class SettingsPage(Page):
         self.app_language.setCurrentIndex(self.app_language.findData(language.code))
         self.app_language.currentIndexChanged.connect(
             lambda _i: self.language_chosen.emit(str(self.app_language.currentData())))
-        self.retention = QSpinBox(minimum=1, maximum=MAX_RETENTION_DAYS, value=30)
+        self.retention = QSpinBox(minimum=MIN_RAW_DAYS, maximum=MAX_RETENTION_DAYS, value=30)
         self.retention.editingFinished.connect(self._save_retention)
         self.retention_saved = QLabel()
         self.address = QLineEdit(listen)
