@@ -117,7 +117,8 @@ def late_night(summary: WeeklySummary) -> TalkPrompt | None:
     night_hours = [h for h in (21, 22, 23, 0, 1, 2, 3, 4) if summary.minutes_by_hour[h]]
     latest = night_hours[-1] if night_hours else 21
     return prompt(summary, "late_night", ("PARENT-6",), days=days,
-                  minutes=summary.night_minutes, hour=f"{latest:02d}:00",
+                  time=ReportText(summary.language).duration(summary.night_minutes),
+                  hour=f"{latest:02d}:00",
                   until=f"{(latest + 1) % 24:02d}:00")
 
 
@@ -142,7 +143,8 @@ def new_category(summary: WeeklySummary) -> TalkPrompt | None:
         return None
     top = fresh[0]
     assert top.category is not None
-    return prompt(summary, "new_category", ("PARENT-2",), minutes=top.minutes,
+    return prompt(summary, "new_category", ("PARENT-2",),
+                  time=ReportText(summary.language).duration(top.minutes),
                   category=_category_name(summary, top.category))
 
 
