@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from guardian.active_time import MinuteRow
 from guardian.sites import site_of
@@ -159,6 +159,23 @@ def test_days_and_hours_are_local_and_dst_neither_adds_nor_loses_time(db, child)
             ("2026-03-29", 1, ALL_SITES): 30, ("2026-03-29", 3, ALL_SITES): 30,
             ("2026-10-25", 2, ALL_SITES): 120,
         }
+
+
+def test_rebuilding_keeps_the_oldest_day_and_counts_visits_across_its_end(db, child) -> None:  # type: ignore[no-untyped-def]
+    with db.begin() as session:
+        write(session, HCM, minute_rows=minutes(child, local(HCM, "2026-11-23 23:50"), 20,
+                                                "olm.vn"))  # one visit, 23:50 to 00:09
+        write(session, HCM, [request(child, local(HCM, "2026-11-24 08:00"), "olm.vn")])
+        before = stored(session)
+        session.execute(delete(DailySiteUsage).where(DailySiteUsage.day == "2026-11-24"))
+        session.execute(delete(HourlyMinutes).where(HourlyMinutes.day == "2026-11-24"))
+        session.execute(update(DailySiteUsage).values(minutes=99))  # the oldest day: untouched
+        rebuild_rollups(session, HCM)
+        after = stored(session)
+    assert after["sites"][(child, "2026-11-23", "olm.vn")][0] == 99
+    assert after["sites"][(child, "2026-11-24", "olm.vn")] == \
+        before["sites"][(child, "2026-11-24", "olm.vn")] == (10, 0, 1, 0, 1000)
+    assert after["hours"] == before["hours"]
 
 
 def test_a_minute_stored_meanwhile_by_another_writer_rolls_the_batch_back(db, child) -> None:  # type: ignore[no-untyped-def]

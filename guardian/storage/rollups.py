@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, func, select
@@ -125,16 +125,26 @@ def update_rollups(
 
 
 def rebuild_rollups(session: Session, zone: tzinfo, chunk: int = 20_000) -> None:
-    """Recompute every rollup from the raw rows still kept (after an upgrade, or a zone change).
+    """Recompute the rollups from the raw rows still kept (after an upgrade, or a zone change).
 
-    Days whose raw rows were already deleted by retention lose their rollups.
+    Only whole days are recomputed: from the day after the oldest raw row on,
+    since retention may have deleted part of that day's rows already. Older
+    days keep the rollups they have.
     """
+    oldest = [moment for moment in (session.scalar(select(func.min(RequestLog.time))),
+                                    session.scalar(select(func.min(ActiveMinute.minute))))
+              if moment is not None]
+    if not oldest:
+        return
+    first = min(oldest).astimezone(zone).date() + timedelta(days=1)
+    since = datetime.combine(first, time(0), tzinfo=zone)
     for table in ROLLUP_TABLES:
-        session.execute(delete(table))
+        session.execute(delete(table).where(table.day >= first.isoformat()))
     after = 0
     while True:
         rows = session.scalars(
-            select(RequestLog).where(RequestLog.id > after).order_by(RequestLog.id).limit(chunk)
+            select(RequestLog).where(RequestLog.id > after, RequestLog.time >= since)
+            .order_by(RequestLog.id).limit(chunk)
         ).all()
         if not rows:
             break
@@ -142,17 +152,27 @@ def rebuild_rollups(session: Session, zone: tzinfo, chunk: int = 20_000) -> None
         totals = _Totals()
         _add_requests(totals, [_logged(row) for row in rows], zone)
         _write(session, totals)
+    boundary = epoch_minute(since)
     profiles = session.scalars(select(ActiveMinute.profile_id).distinct()).all()
     for profile_id in profiles:
         stored = [
             MinuteRow(profile_id, minute, site, category)
             for minute, site, category in session.execute(
                 select(ActiveMinute.minute, ActiveMinute.site, ActiveMinute.category)
-                .where(ActiveMinute.profile_id == profile_id)
+                .where(ActiveMinute.profile_id == profile_id,
+                       ActiveMinute.minute >= minute_start(boundary - _NEIGHBOURS))
                 .order_by(ActiveMinute.minute, ActiveMinute.site))
         ]
+        # The minute before the boundary only tells whether a visit goes on across it.
+        present: dict[tuple[int, int], dict[str, str | None]] = {}
+        for row in stored:
+            if epoch_minute(row.minute) < boundary:
+                present.setdefault((profile_id, epoch_minute(row.minute)), {})[row.site] = \
+                    row.category
         totals = _Totals()
-        _add_minutes(totals, stored, {}, zone)  # in order, so each row is new to the ones before
+        # In order, so each row is new to the ones before it.
+        _add_minutes(totals, [r for r in stored if epoch_minute(r.minute) >= boundary], present,
+                     zone)
         _write(session, totals)
 
 
