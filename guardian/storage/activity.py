@@ -7,7 +7,7 @@ terms and tokens live there), no headers, no cookies, no client address.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import case, func, insert, or_, select
@@ -46,10 +46,20 @@ class ActivityEntry:
     search: str | None = None
 
 
+_LOGGED_FIELDS = tuple(f.name for f in fields(LoggedRequest))
+
+
 def append_requests(session: Session, rows: Sequence[LoggedRequest]) -> None:
-    """Insert a batch with one executemany (about 100x one commit per row)."""
+    """Insert a batch with one Core executemany (about 100x one commit per row).
+
+    Core, not the ORM's bulk insert, and plain getattr, not `asdict`: those two
+    took most of the writer's time at a million rows.
+    """
     if rows:
-        session.execute(insert(RequestLog), [asdict(row) for row in rows])
+        session.execute(
+            insert(RequestLog.__table__),
+            [{name: getattr(row, name) for name in _LOGGED_FIELDS} for row in rows],
+        )
 
 
 def recent_activity(
