@@ -51,12 +51,20 @@ class ProxyConfig:
     capture: str | None = None
 
 
+class _NoPrivateKeys(logging.Filter):
+    """mitmproxy logs a sample WireGuard client config, private key included: drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "PrivateKey" not in record.getMessage()
+
+
 def run_proxy(config: ProxyConfig) -> int:
     """Run the filter in the foreground until SIGINT or SIGTERM."""
     return asyncio.run(_serve(config))
 
 
 async def _serve(config: ProxyConfig) -> int:
+    logging.getLogger("mitmproxy.proxy.mode_servers").addFilter(_NoPrivateKeys())
     confdir = config.data_dir.ca_dir
     try:
         config.data_dir.ensure()

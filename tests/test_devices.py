@@ -227,3 +227,5 @@ def test_the_filter_listens_for_each_device_on_loopback_udp(tmp_path: Path) -> N
         # Removing it closes its port.
         guardian_cli(data, "device", "remove", "An", "tablet")
         assert wait_for(lambda: not udp_port_taken(second)), proxy.log()
+    # mitmproxy prints a sample client config with a private key: never in Guardian's log.
+    assert "PrivateKey" not in proxy.log()
