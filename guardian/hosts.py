@@ -13,6 +13,7 @@ turns every spelling into one canonical form before it matches anything:
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -91,8 +92,11 @@ def _to_ascii(text: str, raw: str) -> str:
         return idna.encode(text, uts46=True, transitional=False).decode("ascii")
     except idna.IDNAError:
         pass
-    # Names that strict IDNA refuses (symbols, emoji) still resolve in some
-    # resolvers; encode each label with plain punycode so they still match.
+    # Names that strict IDNA refuses (symbols, emoji, `_`, `--`) still resolve
+    # in some resolvers: map them as browsers do (UTS #46), then punycode each
+    # label that is still not ASCII, so they still match.
+    with contextlib.suppress(idna.IDNAError, UnicodeError):
+        text = idna.uts46_remap(text, std3_rules=False, transitional=False)
     labels = []
     for label in text.split("."):
         if label.isascii():
@@ -179,10 +183,33 @@ def domain_suffixes(host: str) -> Iterator[str]:
 
 
 def normalize_path(path: str) -> str:
-    """The form URL rules compare paths in: percent-decoded and lower case."""
+    """The form URL rules compare paths in: percent-decoded, lower case, and resolved.
+
+    Repeated slashes and `.`/`..` segments are resolved as servers do (nginx
+    merges slashes and removes dot segments), so `//private`, `/./private` and
+    `/x/../private` all compare as `/private`. The query string is kept as is.
+    """
     if "%" in path:
         path = unquote(path)
-    return path.lower() or "/"
+    path = path.lower() or "/"
+    bare, mark, query = path.partition("?")
+    if "//" in bare or "/." in bare:
+        bare = _resolve_segments(bare)
+    return bare + mark + query
+
+
+def _resolve_segments(path: str) -> str:
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if kept:
+                kept.pop()
+            continue
+        kept.append(segment)
+    trailing = "/" if path.endswith(("/", "/.", "/..")) and kept else ""
+    return "/" + "/".join(kept) + trailing
 
 
 def split_target(target: str) -> tuple[str, str | None]:

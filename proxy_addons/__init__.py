@@ -38,7 +38,7 @@ def guardian_addons(
     flush_interval: float,
 ) -> list[object]:
     # The tracker's zone is the household's: the reloader sets it from the policy.
-    writer = BatchWriter(database, flush_interval, zone=lambda: tracker.zone)
+    writer = BatchWriter(database, flush_interval, zone=lambda: tracker.zone, holder=holder)
     enforcer = PolicyEnforcer(holder, tracker, clock)
     passes = SendAnywayPasses()
     return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, tzinfo
@@ -19,7 +20,7 @@ from datetime import UTC, tzinfo
 from guardian.active_time import MinuteRow
 from guardian.storage.activity import LoggedRequest, append_requests
 from guardian.storage.rollups import update_rollups
-from proxy_addons.policy_source import SharedDatabase
+from proxy_addons.policy_source import PolicyHolder, SharedDatabase
 
 logger = logging.getLogger("guardian.log")
 
@@ -28,8 +29,16 @@ class BatchWriter:
     def __init__(
         self, database: SharedDatabase, flush_interval: float = 0.5, max_buffered: int = 200_000,
         zone: Callable[[], tzinfo] = lambda: UTC,
+        holder: PolicyHolder | None = None,
+        fail_closed_after: float = 2.0,
     ) -> None:
         self.database = database
+        # While writes keep failing for `fail_closed_after` seconds (a full or
+        # read-only disk), children are blocked rather than browsing unrecorded.
+        self.holder = holder
+        self.fail_closed_after = fail_closed_after
+        self._failing_since: float | None = None
+        self._last_error = ""
         self.zone = zone  # the household's, for the local days of the daily rollups
         self.flush_interval = flush_interval
         self.requests: deque[LoggedRequest] = deque(maxlen=max_buffered)
@@ -58,8 +67,24 @@ class BatchWriter:
         if not self.requests and not self.minutes:
             return
         requests, minutes = self._take()
-        if not await asyncio.to_thread(self._write, requests, minutes):
+        ok = await asyncio.to_thread(self._write, requests, minutes)
+        if not ok:
             self._put_back(requests, minutes)
+        self._note_health(ok)
+
+    def _note_health(self, ok: bool) -> None:
+        """On the event loop: fail closed while activity cannot be recorded, recover after."""
+        if self.holder is None:
+            return
+        if ok:
+            self._failing_since = None
+            self.holder.recording_error = None
+            return
+        now = time.monotonic()
+        if self._failing_since is None:
+            self._failing_since = now
+        elif now - self._failing_since >= self.fail_closed_after:
+            self.holder.recording_error = f"activity cannot be recorded: {self._last_error}"
 
     def done(self) -> None:
         if self._task is not None:
@@ -91,6 +116,7 @@ class BatchWriter:
                 # Stores the minutes not stored yet and rolls both up for the weekly summary.
                 update_rollups(session, requests, minutes, self.zone())
         except Exception as exc:
+            self._last_error = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             if not self._failing:
                 logger.warning("Cannot write the activity log yet (%d rows waiting): %s",
                                len(requests), exc)

@@ -9,6 +9,7 @@ the traffic logger).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from guardian.tokens import TOKEN_LIFETIME_SECONDS, TokenClaims, new_nonce, sign
 from proxy_addons.block_response import make_block_response, shown_url
 from proxy_addons.policy_source import PolicyHolder
 
+logger = logging.getLogger("guardian.enforcer")
 METADATA_KEY = "guardian"
 PORTAL_KEY = "guardian_portal"
 HOST_CACHE_SIZE = 4096
@@ -66,10 +68,17 @@ class PolicyEnforcer:
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live or flow.metadata.get(PORTAL_KEY):
             return
-        verdict = self.judge(flow)
-        flow.metadata[METADATA_KEY] = verdict
-        if verdict.decision.blocked:
-            flow.response = self.block_response(flow, verdict)
+        try:
+            verdict = self.judge(flow)
+            flow.metadata[METADATA_KEY] = verdict
+            if verdict.decision.blocked:
+                flow.response = self.block_response(flow, verdict)
+        except Exception:  # a fault here must never let a child's request through
+            logger.exception("The filter failed on a request; it was blocked")
+            verdict = Verdict(None, flow.request.host, block(Reason.POLICY_UNAVAILABLE))
+            flow.metadata[METADATA_KEY] = verdict
+            flow.response = http.Response.make(
+                503, b"Guardian could not check this request.", {"Content-Type": "text/plain"})
 
     def block_response(self, flow: http.HTTPFlow, verdict: Verdict) -> http.Response:
         """The page (or small answer) that explains `verdict` to the child."""
@@ -79,7 +88,7 @@ class PolicyEnforcer:
         request = flow.request
         host = self._canonical(request.host)
         policy = self.holder.policy
-        if policy is None:
+        if policy is None or self.holder.recording_error is not None:
             return Verdict(None, host or request.host, block(Reason.POLICY_UNAVAILABLE))
         profile = profile_of(flow, policy)
         if profile is None:

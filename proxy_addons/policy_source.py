@@ -60,6 +60,9 @@ class SharedDatabase:
 class PolicyHolder:
     policy: HouseholdPolicy | None = None
     error: str | None = "the policy has not been loaded yet"
+    # Set by the batch writer while activity cannot be recorded (a full or
+    # read-only disk): children are then blocked too, not browsing unrecorded.
+    recording_error: str | None = None
 
 
 class PolicyReloader:

@@ -27,6 +27,7 @@ from guardian.datadir import DataDir
 from guardian.devices import device_modes
 from guardian.errors import GuardianError, UsageError
 from proxy_addons import guardian_addons
+from proxy_addons.certificates import ensure_ca
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
 
 logger = logging.getLogger("guardian.proxy")
@@ -75,6 +76,12 @@ async def _serve(config: ProxyConfig) -> int:
         # it, which also fails closed.
         logger.error("%s", exc.message)
         confdir = Path(tempfile.mkdtemp(prefix="guardian-ca-"))
+    else:
+        try:
+            ensure_ca(confdir)
+        except OSError as exc:  # a read-only or full folder without a CA yet
+            logger.error("Cannot create the filter's certificate in %s: %s", confdir, exc)
+            confdir = Path(tempfile.mkdtemp(prefix="guardian-ca-"))
 
     master = Master(options.Options(), with_termlog=True)
     holder = PolicyHolder()
@@ -107,6 +114,8 @@ async def _serve(config: ProxyConfig) -> int:
             listen_port=config.listen_port,
             confdir=str(confdir),
             connection_strategy="lazy",
+            # Only HTTP(S) is checked: other protocols are not relayed as raw TCP.
+            rawtcp=False,
             stream_large_bodies=STREAM_LARGE_BODIES,
             mode=listeners.modes(ports),
         )

@@ -63,11 +63,28 @@ def capture_spec(text: str) -> str:
     return text
 
 
+def check_upstream_proxy(url: str) -> None:
+    """`http://host:port` (or https): anything else would fail every request later."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        port = None
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port:
+        raise UsageError(f"--upstream-proxy needs a URL such as http://proxy.school:3128, "
+                         f"not {url!r}")
+
+
 def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
     from proxy_addons.server import ProxyConfig
     from proxy_addons.server import run_proxy as serve
 
     host, port = parse_listen(args.listen)
+    if args.upstream_proxy is not None:
+        check_upstream_proxy(args.upstream_proxy)
     return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options),
                              upstream_proxy=args.upstream_proxy, capture=args.capture))
 

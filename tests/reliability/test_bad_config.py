@@ -211,10 +211,6 @@ def test_bad_proxy_options_stop_with_one_clear_line(tmp_path: Path,
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "guardian/cli/proxy.py run_proxy does not check --upstream-proxy: 'not-a-url' becomes "
-    "mitmproxy mode 'upstream:not-a-url', the filter starts and every allowed request gets "
-    "mitmproxy's 502 'Name or service not known' instead of one error at start"))
 def test_a_bad_upstream_proxy_stops_with_one_clear_line(tmp_path: Path) -> None:
     try:
         result = proxy_command(make_household(tmp_path), "--listen",

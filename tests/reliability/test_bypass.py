@@ -196,12 +196,6 @@ def test_an_allowed_tunnel_cannot_front_a_blocked_host(proxy: GuardianProxy,
     assert reply.status == 403 and internet.seen() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "proxy_addons/enforcer.py tcp_start: flow.kill() does not stop mitmproxy's TCPLayer "
-    "(its start() ignores a killed flow and opens the connection anyway), and with mitmproxy's "
-    "default rawtcp=True any CONNECT whose first bytes do not look like HTTP or TLS (SSH, "
-    "OpenVPN, SOCKS) is relayed as raw TCP to any host and port, blocked ones included; "
-    "fix: rawtcp=False in proxy_addons/server.py's options.update"))
 @pytest.mark.parametrize(("target", "payload"), [
     (f"{CASINO}:22", b"SSH-2.0-OpenSSH_9.2\r\n"),
     (f"{CASINO}:1194", b"\x00\x0e\x38" + bytes(20)),  # OpenVPN over TCP

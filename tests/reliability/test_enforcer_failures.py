@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import UTC
 
-import pytest
 from mitmproxy.http import HTTPFlow
 from mitmproxy.proxy.layers.http import HttpRequestHeadersHook
 from mitmproxy.test import taddons, tflow, tutils
@@ -44,10 +43,6 @@ def child_flow() -> HTTPFlow:
     return flow
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "proxy_addons/enforcer.py PolicyEnforcer.requestheaders: an exception in judge() or "
-    "block_response() propagates to mitmproxy, which logs 'Addon error' and lets the flow go "
-    "on upstream with no response set: the filter fails open"))
 def test_an_exception_in_the_enforcer_blocks_the_request() -> None:
     enforcer = PolicyEnforcer(FailingPolicySource(), ActiveTimeTracker(UTC),  # type: ignore[arg-type]
                               SystemClock())

@@ -227,11 +227,6 @@ def test_a_read_only_data_folder_fails_closed(
 
 
 @needs_mounts
-@pytest.mark.xfail(strict=True, reason=(
-    "proxy_addons/server.py _serve: only a data folder that cannot be created falls back to a "
-    "temporary CA; when the folder exists but is read-only and has no CA yet, mitmproxy's "
-    "TlsConfig cannot write mitmproxy-ca.pem, logs a traceback and the proxy exits "
-    "('Error logged during startup, exiting...') instead of serving the 503 page"))
 def test_a_read_only_data_folder_before_the_first_start_fails_closed(
     tmp_path: Path, web: tuple[Upstream, Upstream]
 ) -> None:
@@ -262,11 +257,6 @@ def test_a_full_data_folder_at_start_fails_closed(
 
 
 @needs_mounts
-@pytest.mark.xfail(strict=True, reason=(
-    "proxy_addons/batch_writer.py _write: when the disk fills while the filter runs, the "
-    "policy (already loaded) still allows traffic and log rows only wait in memory (up to "
-    "200,000, then dropped); nothing tells the enforcer that requests can no longer be "
-    "recorded, so children browse unrecorded instead of getting the 503 page"))
 def test_a_data_folder_that_fills_up_while_running_fails_closed(
     tmp_path: Path, web: tuple[Upstream, Upstream]
 ) -> None:

@@ -108,11 +108,6 @@ def test_no_spelling_of_a_blocked_site_is_allowed(child: ProfilePolicy, target: 
     check()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "guardian/hosts.py _to_ascii: when strict IDNA refuses a name (a label with '--' in "
-    "3rd-4th place, a leading or trailing hyphen, an underscore) the fallback punycodes each "
-    "non-ASCII label as typed, without the UTS #46 mapping: 'x_y.ｃasino.example' becomes "
-    "'x_y.xn--asino-op33a.example', not 'x_y.casino.example', which resolvers reach"))
 def test_a_subdomain_idna_refuses_does_not_unmap_the_blocked_name(child: ProfilePolicy) -> None:
     @NAMES
     @example("x_y.\uff43asino.example")  # fullwidth c
@@ -189,10 +184,6 @@ def test_url_rules_hold_for_case_and_percent_encoding(child: ProfilePolicy) -> N
     check()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "guardian/hosts.py normalize_path compares the raw path: '//private', '/./private' and "
-    "'/x/../private' do not start with the rule's '/private', yet servers such as nginx "
-    "(merge_slashes, dot-segment removal) serve /private for them"))
 @pytest.mark.parametrize("path", ["//private", "/./private", "/x/../private", "/%2e/private"])
 def test_url_rules_hold_for_dot_segments_and_repeated_slashes(child: ProfilePolicy,
                                                               path: str) -> None:
