@@ -13,11 +13,12 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from guardian.cli.proxy import parse_listen
 from guardian.conduct import load_catalog
 from guardian.datadir import DataDir
+from guardian.storage.access_requests import RequestInfo
 from guardian.storage.database import Database, open_database
 from guardian.storage.parent_account import has_parent_password
 from guardian.storage.settings import APP_LANGUAGE, get_setting, set_setting
@@ -29,8 +30,10 @@ from ui.pages.activity import ActivityLogPage
 from ui.pages.children import ChildrenPage
 from ui.pages.lists import ListsPage
 from ui.pages.overview import OverviewPage
+from ui.pages.requests import RequestsPage
 from ui.pages.rules import RulesPage
 from ui.pages.settings import SettingsPage
+from ui.pages.time import TimePage
 from ui.password_dialogs import ChangePasswordDialog, LoginDialog
 from ui.prefs import UiPrefs
 from ui.supervisor import FilterExit, FilterSupervisor
@@ -63,6 +66,9 @@ class GuardianApp(QObject):
         self.lists = ListsPage(language, tasks, data_dir)
         self.settings = SettingsPage(language, tasks, data_dir, prefs.filter_listen,
                                      str(self.launcher.log_path))
+        self.time = TimePage(language, tasks)
+        self.requests = RequestsPage(language, tasks)
+        self.tray: QSystemTrayIcon | None = None
         # The navigation, in order; a new page is one more line here.
         self.window.add_page(self.overview)
         self.window.add_page(self.children_page)
@@ -70,6 +76,8 @@ class GuardianApp(QObject):
         self.window.add_page(self.activity)
         self.window.add_page(self.lists)
         self.window.add_page(self.settings)
+        self.window.add_page(self.time)
+        self.window.add_page(self.requests)
 
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None
@@ -95,6 +103,23 @@ class GuardianApp(QObject):
     def show_main_window(self) -> None:
         self.window.show()
         self.window.open_last_page()
+        self.requests.start_polling()
+
+    def requests_arrived(self, new: list[RequestInfo]) -> None:
+        """A desktop notification where there is a tray, else the status bar."""
+        message = self.requests.notification(new)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
+                self.tray.messageClicked.connect(lambda: self.window.show_page("requests"))
+                self.tray.show()
+            self.tray.showMessage(self.language.text("app.title"), message)
+        else:
+            self.window.show_message(message)
+
+    def show_pending_count(self, _count: int) -> None:
+        row = self.window.pages.index(self.requests)
+        self.window.navigation.item(row).setText(self.requests.title)
 
     def choose_language(self, code: str) -> None:
         self.language.set_code(code)
@@ -155,6 +180,10 @@ def wire(app: GuardianApp) -> None:
     app.children_page.children_changed.connect(app.saved)
     app.rules.policy_saved.connect(app.saved)
     app.lists.lists_imported.connect(app.saved)
+    app.time.time_saved.connect(app.saved)
+    app.requests.request_answered.connect(app.saved)
+    app.requests.requests_arrived.connect(app.requests_arrived)
+    app.requests.pending_counted.connect(app.show_pending_count)
 
     app.settings.language_chosen.connect(app.choose_language)
     app.settings.filter_address_chosen.connect(app.choose_filter_address)
