@@ -22,7 +22,8 @@ _DISPATCH = (
     "`minutes_left` on every page load, and `Schedule._boundaries` (guardian/schedule.py:84) "
     "builds and sorts nine days of datetimes each time; the log flush in a worker thread "
     "takes the GIL from the loop (see (e)). The bare mitmdump has none of this work but 39 "
-    "addons; Guardian's gain from loading fewer is mostly spent again."
+    "addons; the rows 'the embedding alone' show what loading only five of them gains, and "
+    "the full-policy rows how much of that Guardian's addons spend again."
 )
 _DISPATCH_FIX = (
     "register one Guardian addon whose hooks call the parts in order (11 dispatches per event "

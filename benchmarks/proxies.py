@@ -178,6 +178,14 @@ def mitmdump(upstream_ca: Path, folder: Path, *options: str, name: str = "mitmdu
     return ProxyProcess(name, argv, port, folder)
 
 
+def lean_mitmproxy(upstream_ca: Path, folder: Path) -> ProxyProcess:
+    """mitmproxy embedded as Guardian embeds it, with none of Guardian's addons."""
+    port = free_port()
+    argv = [sys.executable, "-m", "benchmarks.lean_proxy", str(port),
+            str(folder / "mitmproxy-conf"), str(upstream_ca)]
+    return ProxyProcess("lean", argv, port, folder)
+
+
 def squid(folder: Path) -> ProxyProcess:
     port = free_port()
     folder.mkdir(parents=True, exist_ok=True)

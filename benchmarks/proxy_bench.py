@@ -25,6 +25,7 @@ from benchmarks.proxies import (
     ProxyProcess,
     Together,
     guardian_proxy,
+    lean_mitmproxy,
     mitmdump,
     mitmdump_path,
 )
@@ -32,6 +33,7 @@ from benchmarks.results import Results, Row, at_least, at_most, fmt, markdown_ta
 from benchmarks.upstream import BIG_PATH, Upstream, free_port
 
 CONNECTIONS = (1, 10, 50)
+LEAN = "mitmproxy embedded as Guardian does, no Guardian addons"
 BLOCK_CONNECTIONS = 10
 
 
@@ -143,8 +145,9 @@ def run_proxy_benchmarks(results: Results, upstream: Upstream, data_root: Path,
     http_url, https_url = upstream.url(), upstream.url(tls=True)
     guardian = guardian_proxy(data_root, upstream.ca_path, work / "guardian")
     bare = mitmdump(upstream.ca_path, work / "mitmdump")
+    lean = lean_mitmproxy(upstream.ca_path, work / "lean")
     references: list[ProxyProcess] = []
-    with Together(guardian, bare):
+    with Together(guardian, bare, lean):
         log(f"guardian proxy listening after {guardian.started_seconds:.2f} s, "
             f"mitmdump after {bare.started_seconds:.2f} s")
         for name in settings.references:
@@ -155,7 +158,8 @@ def run_proxy_benchmarks(results: Results, upstream: Upstream, data_root: Path,
                 results.notes.append(f"{name} could not be started for reference: {exc}")
         try:
             direct = Target("direct (no proxy)", None)
-            main = [Target("guardian proxy", guardian), Target("mitmdump, no addons", bare)]
+            main = [Target("guardian proxy", guardian), Target("mitmdump, no addons", bare),
+                    Target(LEAN, lean)]
             others = [Target(p.name, p) for p in references]
             check_answers([direct, *main, *others], http_url, 200)
             check_answers([direct, *main], https_url, 200)
@@ -192,6 +196,15 @@ def _throughput_rows(results: Results, http: Matrix, https: Matrix,
                 note=f"p50/p99 {fmt(ours.p50)}/{fmt(ours.p99)} ms against "
                      f"{fmt(base.p50)}/{fmt(base.p99)} ms",
             ))
+        middle = sorted(connections)[len(connections) // 2]
+        lean, base = matrix[LEAN, middle], matrix["mitmdump, no addons", middle]
+        ours = matrix["guardian proxy", middle]
+        results.add(Row(
+            "a", f"{label}, {middle} conn.: the embedding alone, no Guardian addons", lean.rps,
+            "req/s", f"mitmdump, no addons: {fmt(base.rps)} req/s",
+            lean.rps / base.rps if base.rps else None,
+            note=f"Guardian's addons keep {ours.rps / lean.rps:.0%} of it" if lean.rps else "",
+        ))
         first = min(connections)
         ours, base, direct = (matrix[name, first] for name in (
             "guardian proxy", "mitmdump, no addons", "direct (no proxy)"))
