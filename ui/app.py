@@ -34,6 +34,7 @@ from ui.pages.requests import RequestsPage
 from ui.pages.rules import RulesPage
 from ui.pages.settings import SettingsPage
 from ui.pages.time import TimePage
+from ui.pages.weekly import WeeklyPage
 from ui.password_dialogs import ChangePasswordDialog, LoginDialog
 from ui.prefs import UiPrefs
 from ui.supervisor import FilterExit, FilterSupervisor
@@ -68,6 +69,7 @@ class GuardianApp(QObject):
                                      str(self.launcher.log_path))
         self.time = TimePage(language, tasks)
         self.requests = RequestsPage(language, tasks)
+        self.weekly = WeeklyPage(language, tasks)
         self.tray: QSystemTrayIcon | None = None
         # The navigation, in order; a new page is one more line here.
         self.window.add_page(self.overview)
@@ -78,6 +80,7 @@ class GuardianApp(QObject):
         self.window.add_page(self.settings)
         self.window.add_page(self.time)
         self.window.add_page(self.requests)
+        self.window.add_page(self.weekly)
 
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None

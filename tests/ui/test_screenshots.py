@@ -22,7 +22,8 @@ from ui.screenshot_tour import take_screenshots
 from ui.screenshots import DEBIAN_PACKAGES, missing_libraries
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = ("overview", "children", "rules", "activity", "lists", "settings", "time", "requests")
+PAGES = ("overview", "children", "rules", "activity", "lists", "settings", "time", "requests",
+         "weekly")
 DIALOGS = ("login", "child-add", "child-edit", "list-import", "certificate")
 WIZARD = ("welcome", "password", "children", "filter", "certificate")
 
