@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=SECTIONS, help="sections to run, e.g. 'cdf'")
     parser.add_argument("--render", type=Path, metavar="RESULTS.json",
                         help="measure nothing: write the page again from saved results")
+    parser.add_argument("--merge", type=Path, metavar="RESULTS.json",
+                        help="with --only: replace those sections in saved results, keep the "
+                        "rest, and write the page for them")
     args = parser.parse_args(argv)
     if args.render:
         saved, preamble = Results.load(args.render)
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     work = args.work or Path(tempfile.mkdtemp(prefix="guardian-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    output = args.output or (work / "RESULTS.md" if args.quick else RESULTS)
+    output = args.output or (args.merge.with_suffix(".md") if args.merge else
+                             work / "RESULTS.md" if args.quick else RESULTS)
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -89,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         load_end = machine.load_average()
         minutes = (time.perf_counter() - began) / 60
         preamble = _preamble(plan, args.quick, started_at, minutes, load_start, load_end)
+        if args.merge:
+            again = (f"Section(s) {', '.join(sorted(args.only))} measured again on "
+                     f"{started_at:%Y-%m-%d %H:%M} UTC by `python -m benchmarks --only "
+                     f"{args.only} --merge {args.merge}`; 1-minute load average "
+                     f"{load_start:.2f} at the start, {load_end:.2f} at the end.")
+            results, preamble = _merged(args.merge, results, set(args.only), again)
         results.save(output.with_suffix(".json"), preamble)
         write_results(results, output, "Benchmark results", preamble,
                       lambda: explain_misses(results.rows))
@@ -108,10 +118,11 @@ def run_sections(results: Results, plan: Plan, work: Path, only: set[str],
     from benchmarks.scan_bench import run_scan_benchmarks
     from benchmarks.weekly_bench import run_weekly_benchmarks
 
-    log(f"household with {plan.domains:,} listed domains")
-    household = build_household(work / "household", plan.domains)
-    data_root = household.data_dir.root
-    log(f"lists imported in {household.import_seconds:.1f} s")
+    if only & set("abcdh"):
+        log(f"household with {plan.domains:,} listed domains")
+        household = build_household(work / "household", plan.domains)
+        data_root = household.data_dir.root
+        log(f"lists imported in {household.import_seconds:.1f} s")
 
     def section(letters: str, title: str, body: Callable[[], None]) -> None:
         if not set(letters) & only:
@@ -146,6 +157,27 @@ def run_sections(results: Results, plan: Plan, work: Path, only: set[str],
         results, data_root, work / "app", plan.app_rounds))
     order = {letter: n for n, letter in enumerate(SECTIONS + "x")}
     results.rows.sort(key=lambda row: order.get(row.section, 99))
+
+
+def _merged(saved_path: Path, new: Results, only: set[str],
+            again: str) -> tuple[Results, list[str]]:
+    """The saved results with the sections in `only` replaced by `new`."""
+    saved, preamble = Results.load(saved_path)
+    letters = only | ({"x"} if only & {"a", "b"} else set())
+    headings = {heading for heading, _ in new.tables}
+    merged = Results(
+        [row for row in saved.rows if row.section not in letters] + new.rows,
+        [t for t in saved.tables if t[0] not in headings] + new.tables,
+        saved.notes + [note for note in new.notes if note not in saved.notes],
+    )
+    order = {letter: n for n, letter in enumerate(SECTIONS + "x")}
+    merged.rows.sort(key=lambda row: order.get(row.section, 99))
+    # An earlier re-run of the same sections is superseded by this one.
+    kept = [line for line in preamble if line.split(" measured again")[0] != again.split(
+        " measured again")[0]]
+    while kept and not kept[-1]:
+        kept.pop()
+    return merged, [*kept, "", again]
 
 
 def _preamble(plan: Plan, quick: bool, started_at: datetime, minutes: float,

@@ -15,7 +15,8 @@ _DISPATCH = (
     "whether or not the addon has that hook (`AddonManager.trigger_event` runs `invoke_addon` "
     "inside a `safecall()` context manager for each addon), and Guardian adds 11 addons to the "
     "5 built-in ones: in a cProfile of `guardian proxy` under load about a fifth of the time "
-    "went to that dispatch. Guardian's own work per allowed page comes on top: ContentFilter "
+    "went to that dispatch. Guardian's own work per allowed page comes on top (times under "
+    "cProfile, which inflates them): ContentFilter "
     "~0.25 ms per HTML response, of which ~0.1 ms is `_headers_label_adult` "
     "(guardian/content_scan/scanner.py:196) iterating `response.headers.items()`, which makes "
     "mitmproxy's multidict build each value again (`get_all` per name); TimeNotice calls "
@@ -23,7 +24,8 @@ _DISPATCH = (
     "builds and sorts nine days of datetimes each time; the log flush in a worker thread "
     "takes the GIL from the loop (see (e)). The bare mitmdump has none of this work but 39 "
     "addons; the rows 'the embedding alone' show what loading only five of them gains, and "
-    "the full-policy rows how much of that Guardian's addons spend again."
+    "the full-policy rows how much of that Guardian's addons spend again; the CPU per "
+    "request column of the detail table gives the same split in milliseconds."
 )
 _DISPATCH_FIX = (
     "register one Guardian addon whose hooks call the parts in order (11 dispatches per event "
@@ -35,9 +37,9 @@ _DISPATCH_FIX = (
 
 _LATENCY = (
     "at one connection the added latency is the CPU time of one request on mitmproxy's "
-    "single Python thread. Bare mitmdump alone adds about as much as the target allows "
-    "(its p50 added is in the baseline column), so the full policy cannot fit in 1 ms "
-    "on top of mitmproxy. HTTPS adds TLS record work on both sides. " + _DISPATCH,
+    "single Python thread. mitmproxy embedded as Guardian embeds it, without Guardian's "
+    "addons, stays near the target (its line in the detail table); the rest is Guardian's "
+    "addons. " + _DISPATCH,
     _DISPATCH_FIX + " Past that, the floor is mitmproxy's own per-request cost in "
     "Python; only a proxy core outside Python would reach the target.",
 )
@@ -79,7 +81,13 @@ WHY: dict[str, tuple[str, str]] = {
         "parameters, SQLAlchemy's statement handling, the rollups) it holds the GIL; CPython "
         "gives the GIL back to the event loop only every switch interval (5 ms), so each "
         "flush stalls the loop for one or more intervals, longer when the batch is large.",
-        "less Python work per row (the fix above), smaller and more frequent batches, and "
+        "less Python work per row in `append_requests` (guardian/storage/activity.py:49-52): "
+        "`dataclasses.asdict` deep-copies every field of every row, and the ORM bulk insert "
+        "leaves out None values, so rows whose `category`/`search` are None or not form "
+        "different parameter sets and one batch becomes hundreds of `executemany` calls "
+        "(431 for 10,000 rows); measured alone, 10,000 rows took ~250 ms as written and ~100 "
+        "ms as `session.execute(RequestLog.__table__.insert(), [{name: getattr(row, name) "
+        "for name in FIELDS} for row in rows])`. Then smaller, more frequent batches and "
         "`sys.setswitchinterval(0.001)` in the filter process; to remove the stall entirely, "
         "write the log from a separate process (rows sent as tuples over a pipe), so the "
         "filter's GIL is never held by the writer.",
@@ -102,14 +110,37 @@ WHY: dict[str, tuple[str, str]] = {
 }
 
 
+WORKERS = """\
+## Several filter processes on one port (SO_REUSEPORT)
+
+What mitmproxy allows: nothing out of the box. It listens with
+`asyncio.start_server(handler, host, port)` (mitmproxy/proxy/mode_servers.py) and offers no
+option for `reuse_port`, so a second process on the same port fails with "address already in
+use" (see the notes). Wrapping that one call so it passes `reuse_port=True` (the experiment's
+wrapper, in benchmarks/proxy_bench.py) is enough for the kernel to spread new connections
+over the workers; the row (x) above gives the throughput of two workers against one.
+
+What would break if Guardian ran that way as it is, since each worker keeps its own state in
+memory: the `ActiveTimeTracker` (each worker counts only the minutes it saw, so budgets and
+the time notice run on a partial view, up to N times the budget), the once-only send-anyway
+tokens (`ChildPortal._used_nonces`) and `SendAnywayPasses` (a token spent in one worker could
+be replayed through another, a pass granted in one is unknown to the others), the game
+reminders, and the certificate cache (each worker signs its own). The rollups tolerate two
+writers (`RollupConflict` makes one retry). What would make it safe: a small launcher that
+binds the ports once and attaches a reuseport BPF program (`SO_ATTACH_REUSEPORT_CBPF`) that
+picks the worker by client address, so each device (each child) always lands in the same
+worker and its in-memory state stays whole; the spent-token set moved to the database.
+"""
+
+
 def explain_misses(rows: Iterable[Row]) -> str:
     missed = [row for row in rows if row.status.startswith("missed")]
     if not missed:
-        return "## Targets missed\n\nNone in this run."
+        return "## Targets missed\n\nNone in this run.\n\n" + WORKERS
     parts = ["## Targets missed", ""]
     for row in missed:
         why, fix = next((text for prefix, text in WHY.items() if row.measure.startswith(prefix)),
                         ("not analysed yet", "–"))
         parts += [f"- **({row.section}) {row.measure}**: {row.status}.", f"  Why: {why}",
                   f"  What would close it: {fix}"]
-    return "\n".join(parts)
+    return "\n".join(parts) + "\n\n" + WORKERS
