@@ -59,9 +59,14 @@ class BatchWriter:
         self._task = asyncio.get_running_loop().create_task(self._flush_periodically())
 
     async def _flush_periodically(self) -> None:
+        # Flushes start on a fixed cadence: a slow write shortens the next wait
+        # rather than adding to it, so a crash loses at most one interval of
+        # rows plus the ones that arrived during the write in progress.
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self.flush_interval)
+            started = loop.time()
             await self.flush()
+            await asyncio.sleep(max(0.0, self.flush_interval - (loop.time() - started)))
 
     async def flush(self) -> None:
         if not self.requests and not self.minutes:
