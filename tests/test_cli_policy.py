@@ -10,6 +10,8 @@ from sqlalchemy import select
 from guardian.conduct import load_catalog
 from guardian.storage.models import ProfileDetails
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def kid(cli):  # type: ignore[no-untyped-def]

@@ -13,6 +13,8 @@ from guardian.storage.models import Rule, TimeGrant
 from guardian.storage.profiles import find_profile
 from guardian.tokens import TokenClaims, new_nonce
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def kid(cli):  # type: ignore[no-untyped-def]

@@ -18,6 +18,8 @@ from guardian.storage.parent_account import (
 )
 from guardian.storage.settings import PARENT_PASSWORD_HASH, get_setting
 
+pytestmark = pytest.mark.both_backends
+
 PASSWORD = "correct horse battery"
 
 

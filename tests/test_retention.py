@@ -23,6 +23,8 @@ from proxy_addons.retention import RetentionRunner
 from tests.clocks import ManualClock
 from tests.weekly_fixtures import minutes, request, write
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 

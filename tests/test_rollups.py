@@ -36,6 +36,8 @@ from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.policy_source import SharedDatabase
 from tests.weekly_fixtures import blocked, local, minutes, request, write
 
+pytestmark = pytest.mark.both_backends
+
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BERLIN = ZoneInfo("Europe/Berlin")
 

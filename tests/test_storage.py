@@ -26,6 +26,8 @@ from guardian.storage.profiles import (
     set_category,
 )
 
+pytestmark = pytest.mark.both_backends
+
 
 def logged(host: str, minutes_ago: int = 0, profile_id: int | None = 1) -> LoggedRequest:
     return LoggedRequest(
@@ -35,6 +37,7 @@ def logged(host: str, minutes_ago: int = 0, profile_id: int | None = 1) -> Logge
     )
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_configured_for_concurrent_use(db) -> None:  # type: ignore[no-untyped-def]
     with db.begin() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -56,6 +59,35 @@ def test_migrations_run_at_start_and_are_idempotent(data_dir) -> None:  # type: 
     second.close()
 
 
+def test_postgresql_sessions_speak_utc_and_plain_urls_use_psycopg(postgres_url) -> None:  # type: ignore[no-untyped-def]
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    database = open_database(plain)
+    try:
+        assert database.engine.dialect.driver == "psycopg"
+        with database.begin() as session:
+            assert session.execute(text("SHOW timezone")).scalar() == "UTC"
+            add_profile(session, "An", 9)
+        with database.begin() as session:
+            created = find_profile(session, "An").created_at
+            assert created.tzinfo is not None
+            assert abs(created - datetime.now(UTC)) < timedelta(minutes=1)
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("postgresql+psycopg://guardian:s3cret@127.0.0.1:1/guardian", "Connection refused"),
+    ("mysql://guardian:s3cret@db/guardian", "SQLite or PostgreSQL, not mysql"),
+    ("not a url", "is not a database URL"),
+])
+def test_a_bad_database_url_is_one_clear_error_without_the_password(url, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StorageError, match=message) as caught:
+        open_database(url)
+    assert "s3cret" not in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+@pytest.mark.sqlite_only
 def test_database_and_folder_are_owner_only(data_dir, db) -> None:  # type: ignore[no-untyped-def]
     assert stat.S_IMODE(os.stat(data_dir.root).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data_dir.database_path).st_mode) == 0o600

@@ -15,6 +15,8 @@ from guardian.storage.models import AccessRequest, Report, TimeGrant
 from guardian.storage.profiles import add_profile
 from tests.weekly_fixtures import blocked, local, minutes, request, write
 
+pytestmark = pytest.mark.both_backends
+
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")  # UTC+7, no daylight saving
 BERLIN = ZoneInfo("Europe/Berlin")
 AFTER = datetime(2026, 12, 2, tzinfo=UTC)

@@ -160,8 +160,8 @@ def activity_page(
     if query.text.strip():
         text = query.text.strip()
         statement = statement.where(or_(
-            RequestLog.host.contains(text, autoescape=True),
-            RequestLog.path.contains(text, autoescape=True),
+            RequestLog.host.icontains(text, autoescape=True),
+            RequestLog.path.icontains(text, autoescape=True),
         ))
     if query.since is not None:
         statement = statement.where(RequestLog.time >= query.since)

@@ -5,6 +5,12 @@ WAL so the proxy's log writes and the app's reads do not block each other,
 `synchronous=NORMAL` (safe with WAL: a crash loses no committed transaction;
 a power cut may lose the last ones) and a busy timeout so that two writers
 wait for each other instead of failing with "database is locked".
+
+PostgreSQL (a school's or a larger household's one database for several
+filters) goes through psycopg 3: `postgresql://` URLs are read as
+`postgresql+psycopg://`; connections are checked before use (a restarted
+server is not an error), opening one gives up after `CONNECT_TIMEOUT_S`, and
+each session speaks UTC (times are stored timezone-aware either way).
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, make_url, select
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from guardian.categories import CATEGORIES
@@ -29,18 +35,49 @@ from guardian.storage.settings import TOKEN_SECRET, get_setting, set_setting
 from guardian.tokens import new_secret
 
 BUSY_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 10
+SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine with Guardian's connection settings for `url`."""
-    if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        )
-        event.listen(engine, "connect", _configure_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """An engine with Guardian's connection settings for `url`.
+
+    Raises StorageError for a URL that is not SQLite or PostgreSQL, or whose
+    driver is not installed.
+    """
+    try:
+        parsed = make_url(normalize_url(url))
+    except ArgumentError:
+        raise StorageError(f"{_describe(url)!r} is not a database URL; use {SUPPORTED}") from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            engine = create_engine(
+                parsed,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            )
+            event.listen(engine, "connect", _configure_sqlite)
+            return engine
+        if backend == "postgresql":
+            return create_engine(
+                parsed, pool_pre_ping=True,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_S,
+                              "options": "-c timezone=UTC",
+                              "application_name": "guardian"},
+            )
+    except (ArgumentError, ImportError) as exc:
+        raise StorageError(f"cannot use the database {_describe(url)}: {exc}") from exc
+    raise StorageError(f"Guardian stores its data in SQLite or PostgreSQL, not {backend}; "
+                       f"use {SUPPORTED}")
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://` and `postgres://` mean PostgreSQL through psycopg 3, the driver
+    Guardian ships with (SQLAlchemy's default would be psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -129,6 +166,10 @@ def _describe(url: str) -> str:
     if url.startswith("sqlite:///"):
         return url[len("sqlite:///") :]
     return url.split("@")[-1]  # never show a password
+
+
+def is_postgresql(url: str) -> bool:
+    return normalize_url(url).startswith("postgresql")
 
 
 def _short(exc: BaseException) -> str:

@@ -241,7 +241,7 @@ class Budget(Base):
     minutes: Mapped[int]
 
     __table_args__ = (
-        UniqueConstraint("profile_id", "scope", "key", name="target"),
+        UniqueConstraint("profile_id", "scope", "key", name="uq_budgets_target"),
         CheckConstraint("scope IN ('total', 'category', 'site', 'each_site')", name="scope"),
         CheckConstraint("minutes >= 0 AND minutes <= 1440", name="minutes"),
     )

@@ -116,6 +116,7 @@ def update_rollups(
     totals = _Totals()
     _add_requests(totals, requests, zone)
     batch = _distinct(minutes)
+    _lock_profiles(session, {profile_id for profile_id, _minute, _site in batch})
     present = _stored_around(session, batch)
     new = [row for key, row in sorted(batch.items()) if key[2] not in present.get(key[:2], ())]
     _add_minutes(totals, new, present, zone)
@@ -311,12 +312,39 @@ def _insert_minutes(session: Session, rows: Sequence[MinuteRow]) -> None:
     values = [{"profile_id": r.profile_id, "minute": r.minute, "site": r.site,
                "category": r.category} for r in rows]
     connection = session.connection()
-    result = connection.execute(_insert(session, table).on_conflict_do_nothing(), values)
-    if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(values):
+    statement = _insert(session, table).on_conflict_do_nothing()
+    if connection.dialect.insert_executemany_returning:
+        # PostgreSQL sends the rows in a few multi-row INSERTs, whose rowcount is the
+        # last one's: count the rows actually inserted instead.
+        stored = len(connection.execute(statement.returning(table.c.site), values).all())
+    elif connection.dialect.supports_sane_multi_rowcount:
+        stored = connection.execute(statement, values).rowcount
+    else:  # pragma: no cover - neither of the two back ends Guardian supports
+        raise StorageError(f"cannot count stored minutes on {connection.dialect.name}")
+    if stored != len(values):
         raise RollupConflict(
-            f"{len(values) - result.rowcount} screen-time minutes were stored by another "
+            f"{len(values) - stored} screen-time minutes were stored by another "
             "writer meanwhile; the batch will be written again"
         )
+
+
+# pg_advisory_xact_lock(class, key): the class keeps Guardian's locks apart from others'.
+_ROLLUP_LOCK_CLASS = 0x47524F4C  # "GROL"
+
+
+def _lock_profiles(session: Session, profile_ids: Iterable[int]) -> None:
+    """On PostgreSQL, one writer at a time per child until the transaction ends.
+
+    Two filters may log the same child (a shared default profile, a child who
+    moves between PCs). Reading the neighbouring minutes and inserting the new
+    ones must not interleave, or both filters would count the same visit; a
+    duplicate minute is caught anyway (`RollupConflict`). SQLite has a single
+    writer already. Locks are taken in id order, so two writers cannot deadlock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for profile_id in sorted(profile_ids):
+        session.execute(select(func.pg_advisory_xact_lock(_ROLLUP_LOCK_CLASS, profile_id)))
 
 
 def _write(session: Session, totals: _Totals) -> None:

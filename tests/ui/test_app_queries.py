@@ -27,6 +27,8 @@ from guardian.storage.profiles import (
 )
 from tests.ui.conftest import add_child
 
+pytestmark = pytest.mark.both_backends
+
 START = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 

@@ -75,7 +75,10 @@ def upgrade() -> None:
     sa.CheckConstraint('minutes >= 0 AND minutes <= 1440', name=op.f('ck_budgets_minutes')),
     sa.ForeignKeyConstraint(['profile_id'], ['profiles.id'], name=op.f('fk_budgets_profile_id_profiles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budgets')),
-    sa.UniqueConstraint('profile_id', 'scope', 'key', name='target')
+    # Named for its table: PostgreSQL keeps index names per schema, and the
+    # rules table's constraint is already called 'target' (SQLite databases made
+    # before keep that name here too; it is only a name).
+    sa.UniqueConstraint('profile_id', 'scope', 'key', name='uq_budgets_target')
     )
     op.create_table('time_grants',
     sa.Column('id', sa.Integer(), nullable=False),
