@@ -4,11 +4,11 @@ A phone cannot be pointed at a proxy for every app, but it can join a VPN.
 mitmproxy's WireGuard mode is that VPN, ending inside the filter. In mitmproxy 12
 one WireGuard listener serves exactly one peer (`wireguard:FILE@PORT`, where FILE
 holds a server key and one client key), so every device gets its own file and its
-own UDP port. Each device also gets its own tunnel address (10.88.0.N): inside the
-tunnel that is the address the filter sees as the flow's client
-(`flow.client_conn.peername`), so a `client` attribution of 10.88.0.N/32 to the
-child's profile puts everything the device does under that child's policy, with
-no change to how the filter attributes traffic.
+own UDP port. Each device also gets its own tunnel address (10.88.0.N), attributed
+to the child's profile as a `client` 10.88.0.N/32. The filter does not trust the
+address a phone uses inside the tunnel (a child can edit it); it attributes each
+flow by the listener it reached, to that listener's device's address
+(proxy_addons/device_traffic.py).
 
 The device files live in the data folder (owner-only: they hold private keys) and
 are the listener list the filter reads when it starts and when the policy changes.
@@ -188,12 +188,6 @@ def _write_device(folder: Path, device: Device) -> Path:
         json.dump(body, handle, indent=2)
     os.replace(partial, path)
     return path
-
-
-def device_modes(data_dir: DataDir) -> tuple[str, ...]:
-    """The mitmproxy modes for every device: what the filter listens on for phones."""
-    folder = devices_dir(data_dir)
-    return tuple(device.mode_spec(folder) for device in list_devices(data_dir))
 
 
 # --- adding and removing ------------------------------------------------------------------

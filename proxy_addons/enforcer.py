@@ -26,6 +26,7 @@ from guardian.hosts import normalize_host, normalize_path
 from guardian.policy import HouseholdPolicy, ProfilePolicy
 from guardian.tokens import TOKEN_LIFETIME_SECONDS, TokenClaims, new_nonce, sign
 from proxy_addons.block_response import make_block_response, shown_url
+from proxy_addons.device_traffic import DEVICE_ADDRESS
 from proxy_addons.policy_source import PolicyHolder
 
 logger = logging.getLogger("guardian.enforcer")
@@ -192,7 +193,14 @@ class PolicyEnforcer:
 
 
 def profile_of(flow: http.HTTPFlow, policy: HouseholdPolicy) -> ProfilePolicy | None:
-    """The child a flow belongs to: by device address, listening port, or the default."""
+    """The child a flow belongs to: by device address, listening port, or the default.
+
+    Through a phone's WireGuard tunnel the address is the one its listener was
+    given (see proxy_addons.device_traffic), not the one the phone claims.
+    """
+    device = flow.metadata.get(DEVICE_ADDRESS)
+    if device is not None:
+        return policy.profile_for(None, device or None)
     port = flow.client_conn.sockname[1] if flow.client_conn.sockname else None
     client = flow.client_conn.peername[0] if flow.client_conn.peername else None
     return policy.profile_for(port, client)

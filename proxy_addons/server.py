@@ -19,15 +19,16 @@ from pathlib import Path
 
 from mitmproxy import exceptions, options
 from mitmproxy.addons import core, dns_resolver, errorcheck, next_layer, proxyserver, tlsconfig
-from mitmproxy.master import Master
 
 from guardian.active_time import ActiveTimeTracker
 from guardian.clock import SystemClock
 from guardian.datadir import DataDir
-from guardian.devices import device_modes
+from guardian.devices import devices_dir, list_devices
 from guardian.errors import GuardianError, UsageError
 from proxy_addons import guardian_addons
 from proxy_addons.certificates import ensure_ca
+from proxy_addons.device_traffic import DeviceTraffic
+from proxy_addons.hook_table import filter_master
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
 
 logger = logging.getLogger("guardian.proxy")
@@ -83,11 +84,14 @@ async def _serve(config: ProxyConfig) -> int:
             logger.error("Cannot create the filter's certificate in %s: %s", confdir, exc)
             confdir = Path(tempfile.mkdtemp(prefix="guardian-ca-"))
 
-    master = Master(options.Options(), with_termlog=True)
+    master = filter_master(options.Options())
     holder = PolicyHolder()
     database = SharedDatabase(config.data_dir.database_url)
-    listeners = ListenerSync(config.listen_host, config.listen_port, config.upstream_proxy,
-                             config.capture, lambda: device_modes(config.data_dir))
+    devices = DeviceTraffic()
+    listeners = ListenerSync(
+        config.listen_host, config.listen_port, config.upstream_proxy, config.capture,
+        lambda: devices.remember(list_devices(config.data_dir), devices_dir(config.data_dir)),
+    )
     clock = SystemClock()
     tracker = ActiveTimeTracker(UTC)
     reloader = PolicyReloader(
@@ -102,6 +106,8 @@ async def _serve(config: ProxyConfig) -> int:
         errorcheck.ErrorCheck(),
         # Answers the DNS queries of captured programs and WireGuard devices.
         dns_resolver.DnsResolver(),
+        # After NextLayer: refuses what it would relay unchecked; tells which device is which.
+        devices,
     )
     master.addons.add(
         *guardian_addons(holder, reloader, database, tracker, clock, config.flush_interval)

@@ -21,7 +21,6 @@ from mitmproxy.proxy import mode_specs
 
 from guardian.devices import (
     device_config,
-    device_modes,
     devices_dir,
     list_devices,
     new_private_key,
@@ -29,6 +28,7 @@ from guardian.devices import (
     qr_matrix,
     qr_png,
 )
+from proxy_addons.device_traffic import DeviceTraffic
 from proxy_addons.policy_source import ListenerSync
 from tests.proxy_harness import GuardianProxy, free_port, guardian_cli
 
@@ -187,10 +187,13 @@ def test_device_modes_come_from_the_device_files(cli, data_dir, child) -> None:
     cli("device", "add", "An", "phone", "--endpoint", "10.0.0.5", "--listen-host", "127.0.0.1",
         "--port", "52000", "--no-qr")
     folder = devices_dir(data_dir)
-    assert device_modes(data_dir) == (f"wireguard:{folder / 'wireguard-52000.json'}"
-                                      "@127.0.0.1:52000",)
+
+    def device_modes() -> tuple[str, ...]:
+        return DeviceTraffic().remember(list_devices(data_dir), folder)
+
+    assert device_modes() == (f"wireguard:{folder / 'wireguard-52000.json'}@127.0.0.1:52000",)
     (folder / "wireguard-52001.json").write_text("not json")
-    assert len(device_modes(data_dir)) == 1  # an unreadable file is never served
+    assert len(device_modes()) == 1  # an unreadable file is never served
 
 
 def udp_port_taken(port: int) -> bool:
