@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from typing import Any
 
 from guardian.categories import CATEGORIES
 from guardian.cli.context import CliContext, print_json
@@ -106,7 +107,7 @@ def grant_command(args: argparse.Namespace, context: CliContext) -> int:
 
 
 def status_command(args: argparse.Namespace, context: CliContext) -> int:
-    rows = []
+    rows: list[dict[str, Any]] = []
     with context.db().begin() as session:
         zone = household_zone(get_setting(session, HOUSEHOLD_TIMEZONE))
         today = datetime.now(UTC).astimezone(zone).date()
@@ -136,8 +137,8 @@ def status_command(args: argparse.Namespace, context: CliContext) -> int:
         for budget in row["budgets"]:
             target = budget["key"] or "everything"
             each = "each site of " if budget["scope"] == "each_site" else ""
-            used = "" if budget["used"] is None else f"{budget['used']} of "
-            print(f"  budget {each}{target}: {used}{budget['minutes']} minutes")
+            spent = "" if budget["used"] is None else f"{budget['used']} of "
+            print(f"  budget {each}{target}: {spent}{budget['minutes']} minutes")
         for day, ranges in row["hours"].items():
             print(f"  allowed {day} {', '.join(ranges)}")
     return 0

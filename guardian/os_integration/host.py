@@ -185,7 +185,7 @@ def ca_thumbprint(ca_cert: Path) -> str | None:
 def default_install(data_dir: DataDir, ca_cert: Path, *, listen: tuple[str, int],
                     child_port: int | None, child_user: str | None) -> Install:
     command, working_dir = guardian_command()
-    environment = ()
+    environment: tuple[tuple[str, str], ...] = ()
     if not data_dir.database_url.startswith("sqlite:///"):
         environment = (("GUARDIAN_DATABASE_URL", data_dir.database_url),)
     return Install(

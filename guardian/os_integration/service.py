@@ -79,7 +79,7 @@ def linux_service(host: Host, install: Install) -> Step:
             Run(("systemctl", "daemon-reload")),
             Run(("systemctl", "enable", "--now", f"{SERVICE_NAME}.service")),
         ))
-    actions = [
+    actions: list[WriteFile | Run] = [
         WriteFile(path, unit, mode),
         Run(("systemctl", "--user", "daemon-reload")),
         Run(("systemctl", "--user", "enable", "--now", f"{SERVICE_NAME}.service")),

@@ -166,7 +166,8 @@ def minutes_used(
         select(ActiveMinute.category, func.count(func.distinct(ActiveMinute.minute)))
         .where(*window, ActiveMinute.category.is_not(None)).group_by(ActiveMinute.category)
     ):
-        used[("category", category)] = count
+        if category is not None:
+            used[("category", category)] = count
     for site, count in session.execute(
         select(ActiveMinute.site, func.count()).where(*window).group_by(ActiveMinute.site)
     ):
