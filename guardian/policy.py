@@ -92,9 +92,20 @@ class HouseholdPolicy:
     default: ProfilePolicy | None
     zone: tzinfo = UTC
     token_secret: str = field(default="", repr=False)
+    # Profiles attributed to a machine, by machine name; `machine` is the filter's own
+    # and `machine_profile` the profile attributed to it, if any.
+    by_machine: MappingProxyType[str, ProfilePolicy] = field(
+        default_factory=lambda: MappingProxyType({}))
+    machine: str = ""
+    machine_profile: ProfilePolicy | None = None
 
     def profile_for(self, listen_port: int | None, client_ip: str | None) -> ProfilePolicy | None:
-        """Which child a request belongs to: device address, then port, then the default."""
+        """Which child a request belongs to: device address, then port, then the machine
+        the filter runs for, then the default.
+
+        The most specific attribution wins: a child's own device or port on a
+        school PC is theirs even when the PC's room has a profile of its own.
+        """
         if client_ip is not None and self.by_network:
             try:
                 address = ipaddress.ip_address(client_ip)
@@ -110,6 +121,8 @@ class HouseholdPolicy:
             profile = self.by_port.get(listen_port)
             if profile is not None:
                 return profile
+        if self.machine_profile is not None:
+            return self.machine_profile
         return self.default
 
     @property
@@ -118,12 +131,14 @@ class HouseholdPolicy:
 
 
 def load_policy(
-    session: Session, index: DomainIndex, now: datetime | None = None
+    session: Session, index: DomainIndex, now: datetime | None = None, machine: str = ""
 ) -> HouseholdPolicy:
     """Read the whole household policy in one transaction.
 
     Rules that expired before `now` and grants for days before yesterday are
     left out; the engine still checks expiry itself, between reloads.
+    `machine` is the name of the machine the filter runs for (see
+    `guardian.machine`): a profile attributed to it filters its traffic.
     """
     version = policy_version(session)
     zone = household_zone(get_setting(session, HOUSEHOLD_TIMEZONE))
@@ -146,6 +161,7 @@ def load_policy(
     profiles = []
     by_port: dict[int, ProfilePolicy] = {}
     networks: list[tuple[IPNetwork, ProfilePolicy]] = []
+    by_machine: dict[str, ProfilePolicy] = {}
     default = None
     for row in rows:
         profile = _profile_policy(row, index, now, *extras.get(row.id, ((), None, {}, None)))
@@ -157,6 +173,8 @@ def load_policy(
         for attribution in row.attributions:
             if attribution.kind == "port":
                 by_port[int(attribution.value)] = profile
+            elif attribution.kind == "machine":
+                by_machine[attribution.value] = profile
             else:
                 networks.append((ipaddress.ip_network(attribution.value), profile))
     networks.sort(key=lambda pair: pair[0].prefixlen, reverse=True)
@@ -168,6 +186,9 @@ def load_policy(
         default=default,
         zone=zone,
         token_secret=get_setting(session, TOKEN_SECRET),
+        by_machine=MappingProxyType(by_machine),
+        machine=machine,
+        machine_profile=by_machine.get(machine) if machine else None,
     )
 
 

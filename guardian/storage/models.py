@@ -106,20 +106,21 @@ class Profile(Base):
 
 
 class Attribution(Base):
-    """How a child's traffic reaches their profile: a listening port or a client network."""
+    """How a child's traffic reaches their profile: a listening port, a client network,
+    or every request through the filter of one machine (a school room's PC)."""
 
     __tablename__ = "attributions"
 
     id: Mapped[IntPK]
     profile_id: Mapped[ProfileRef]
-    kind: Mapped[str] = mapped_column(String(8))  # "port" | "client"
-    value: Mapped[str] = mapped_column(String(64))  # "8081" | "192.168.1.20/32"
+    kind: Mapped[str] = mapped_column(String(8))  # "port" | "client" | "machine"
+    value: Mapped[str] = mapped_column(String(64))  # "8081" | "192.168.1.20/32" | "room-a-pc1"
 
     profile: Mapped[Profile] = relationship(back_populates="attributions")
 
     __table_args__ = (
         UniqueConstraint("kind", "value", name="kind_value"),
-        CheckConstraint("kind IN ('port', 'client')", name="kind"),
+        CheckConstraint("kind IN ('port', 'client', 'machine')", name="kind"),
     )
 
 
@@ -434,3 +435,27 @@ class DailySearches(Base):
     count: Mapped[int] = mapped_column(default=0)
     blocked: Mapped[int] = mapped_column(default=0)
     last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FilterInstance(Base):
+    """A `guardian proxy` process sharing this database: who it is and when it was last seen.
+
+    One row per machine name and listening address; a filter started again
+    takes its row back. `last_seen` is the database server's clock, so that
+    machines whose clocks differ are judged alike; `problem` is why the filter
+    is blocking children (the policy or the log cannot be read or written),
+    None while it filters normally.
+    """
+
+    __tablename__ = "filters"
+
+    id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(255))
+    version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    problem: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (UniqueConstraint("name", "address", name="uq_filters_name_address"),)

@@ -14,6 +14,7 @@ from guardian.categories import CATEGORIES, is_category
 from guardian.errors import AlreadyExists, NotFound, UsageError
 from guardian.hosts import split_target
 from guardian.i18n import LANGUAGES
+from guardian.machine import machine_value
 from guardian.presets import preset_for_age
 from guardian.storage.models import Attribution, Profile, ProfileCategory, Rule
 from guardian.storage.policy_version import bump_policy_version
@@ -30,6 +31,7 @@ def add_profile(
     *,
     port: int | None = None,
     client: str | None = None,
+    machine: str | None = None,
     default: bool = False,
 ) -> Profile:
     """Add a child with the categories their age starts with, and how their traffic arrives."""
@@ -62,6 +64,8 @@ def add_profile(
         add_attribution(session, profile, "port", port_value(port))
     if client is not None:
         add_attribution(session, profile, "client", client_value(client))
+    if machine is not None:
+        add_attribution(session, profile, "machine", machine_value(machine))
     session.flush()
     bump_policy_version(session)
     return profile
@@ -79,6 +83,23 @@ def client_value(client: str) -> str:
         return str(ipaddress.ip_network(client.strip(), strict=False))
     except ValueError as exc:
         raise UsageError(f"{client!r} is not an IP address or network (CIDR)") from exc
+
+
+ATTRIBUTION_KINDS = ("port", "client", "machine")
+
+
+def attribution_value(kind: str, value: str) -> str:
+    """`value` checked and in stored form for an attribution of `kind`."""
+    if kind == "port":
+        try:
+            return port_value(int(value))
+        except ValueError:
+            raise UsageError(f"{value!r} is not a port number") from None
+    if kind == "client":
+        return client_value(value)
+    if kind == "machine":
+        return machine_value(value)
+    raise UsageError(f"an attribution is one of {', '.join(ATTRIBUTION_KINDS)}, not {kind!r}")
 
 
 def add_attribution(session: Session, profile: Profile, kind: str, value: str) -> None:
@@ -165,6 +186,7 @@ class ProfileSummary:
     clients: tuple[str, ...]
     blocked_categories: tuple[str, ...]  # in catalogue order
     rule_count: int
+    machines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +208,7 @@ def summarize_profile(profile: Profile) -> ProfileSummary:
         clients=tuple(sorted(a.value for a in profile.attributions if a.kind == "client")),
         blocked_categories=tuple(code for code in CATEGORIES if code in blocked),
         rule_count=len(profile.rules),
+        machines=tuple(sorted(a.value for a in profile.attributions if a.kind == "machine")),
     )
 
 
@@ -265,12 +288,18 @@ def remove_attribution(session: Session, profile: Profile, kind: str, value: str
 
 
 def replace_attributions(
-    session: Session, profile: Profile, *, ports: Iterable[int], clients: Iterable[str]
+    session: Session, profile: Profile, *, ports: Iterable[int], clients: Iterable[str],
+    machines: Iterable[str] | None = None,
 ) -> None:
-    """Make `profile`'s ports and client networks exactly these, checking each."""
+    """Make `profile`'s ports and client networks (and machines, if given) exactly these,
+    checking each; machine attributions are left as they are when `machines` is None."""
     wanted = {("port", port_value(p)) for p in ports} | {("client", client_value(c))
                                                         for c in clients}
     current = {(a.kind, a.value) for a in profile.attributions}
+    if machines is None:
+        wanted |= {pair for pair in current if pair[0] == "machine"}
+    else:
+        wanted |= {("machine", machine_value(m)) for m in machines}
     for kind, value in sorted(current - wanted):
         remove_attribution(session, profile, kind, value)
     for kind, value in sorted(wanted - current):
