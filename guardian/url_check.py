@@ -51,12 +51,13 @@ def split_url(url: str) -> tuple[str, str]:
     return normalize_host(host), normalize_path(path)
 
 
-def check_url(session: Session, index_path: Path, profile_id: int, url: str,
+def check_url(session: Session, index_path: Path | None, profile_id: int, url: str,
               now: datetime | None = None) -> UrlCheck:
     """What the filter would do now with `url` for the child `profile_id`."""
     host, path = split_url(url)
     now = now or datetime.now(UTC)
-    household = load_policy(session, DomainIndex.open(index_path), now)
+    index = DomainIndex.EMPTY if index_path is None else DomainIndex.open(index_path)
+    household = load_policy(session, index, now)
     policy = next((p for p in household.profiles if p.id == profile_id), None)
     if policy is None:
         raise NotFound(f"no profile with id {profile_id}")

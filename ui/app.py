@@ -52,7 +52,7 @@ class GuardianApp(QObject):
         super().__init__(parent)
         self.data_dir, self.db, self.prefs = data_dir, db, prefs
         self.language = Language(language_code, self)
-        self.tasks = Tasks(db, self)
+        self.tasks = Tasks(db, self, language=self.language)
         self.launcher = launcher or FilterLauncher(data_dir)
         host, port = parse_listen(prefs.filter_listen)
         self.supervisor = FilterSupervisor(self.tasks, self.launcher, host, port, parent=self,
@@ -62,7 +62,7 @@ class GuardianApp(QObject):
         self.window = MainWindow(language, prefs)
         self.overview = OverviewPage(language, tasks)
         self.children_page = ChildrenPage(language, tasks)
-        self.rules = RulesPage(language, tasks, load_catalog())
+        self.rules = RulesPage(language, tasks, load_catalog(), data_dir.index_path)
         self.activity = ActivityLogPage(language, tasks)
         self.lists = ListsPage(language, tasks, data_dir)
         self.settings = SettingsPage(language, tasks, data_dir, prefs.filter_listen,
@@ -182,6 +182,8 @@ def wire(app: GuardianApp) -> None:
 
     app.children_page.children_changed.connect(app.saved)
     app.rules.policy_saved.connect(app.saved)
+    app.rules.protection.safe_search_saved.connect(app.saved)
+    app.rules.protection.details_saved.connect(app.saved)
     app.lists.lists_imported.connect(app.saved)
     app.time.time_saved.connect(app.saved)
     app.requests.request_answered.connect(app.saved)

@@ -31,7 +31,7 @@ from ui.filter_launcher import FilterLauncher
 from ui.language import Language
 from ui.styles import BAD_COLOUR, GOOD_COLOUR
 from ui.supervisor import FilterSupervisor
-from ui.tasks import Tasks, error_sentence
+from ui.tasks import Tasks, error_sentence, technical_detail
 
 STEPS = ("firefox", "windows", "macos", "linux")
 GOOD, BAD = f"color: {GOOD_COLOUR};", f"color: {BAD_COLOUR};"
@@ -96,7 +96,7 @@ class CertificatePanel(QWidget):
     def load_path(self) -> None:
         """Ask `guardian ca path` for the certificate (it creates the CA if needed)."""
         self.tasks.run(self.launcher.ca_path, self._path_loaded,
-                       lambda exc: self._fail(error_sentence(exc)), owner=self)
+                       lambda exc: self._fail(error_sentence(exc, self.language)), owner=self)
 
     def _path_loaded(self, path: Path) -> None:
         self.path.setText(str(path))
@@ -116,7 +116,8 @@ class CertificatePanel(QWidget):
             ca = launcher.ca_path()
             return ca, check_certificate(host, port, ca)
 
-        self.tasks.run(run, self._checked, lambda exc: self._fail(error_sentence(exc)),
+        self.tasks.run(run, self._checked,
+                       lambda exc: self._fail(error_sentence(exc, self.language)),
                        owner=self)
 
     def _checked(self, outcome: tuple[Path, CertificateCheck]) -> None:
@@ -130,8 +131,12 @@ class CertificatePanel(QWidget):
         tr = self.language.text
         if not result.signed_by_ca:
             self.result.setStyleSheet(BAD)
-            self.result.setText(tr("app.ca.check_failed", error=result.error or "?"))
+            error = result.error or "?"
+            self.result.setText(tr("app.ca.check_failed",
+                                   error=technical_detail(error, self.language)))
+            self.result.setToolTip(error)
             return
+        self.result.setToolTip("")
         system = tr("app.ca.system_trusts" if result.system_trusts else "app.ca.system_not")
         self.result.setStyleSheet(GOOD)
         self.result.setText(tr("app.ca.check_passed") + " " + system)

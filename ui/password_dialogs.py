@@ -121,7 +121,7 @@ class LoginDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self._show(error_sentence(exc))
+        self._show(error_sentence(exc, self.language))
 
     def _show(self, message: str) -> None:
         self.error.setText(message)
@@ -177,7 +177,7 @@ class ChangePasswordDialog(QDialog):
             self.current.setFocus()
             self._show(self.language.text("app.password.wrong_current"))
         else:
-            self._show(error_sentence(exc))
+            self._show(error_sentence(exc, self.language))
 
     def _show(self, message: str) -> None:
         self.error.setText(message)

@@ -8,8 +8,8 @@ in the order they were made (Anki's `QueryOp` and `TaskManager`, in small).
 
 A callback whose `owner` widget was deleted in the meantime is not called.
 A failure goes to `on_failed` if given, else to the `task_failed` signal with
-one sentence for the status bar; unexpected errors are logged with their
-traceback.
+one sentence for the status bar, in the app's language (`error_sentence`);
+unexpected errors are logged with their traceback.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session
 
-from guardian.errors import GuardianError
+from guardian.errors import GuardianError, InvalidHost
 from guardian.storage.database import Database
+from ui.language import Language
 
 logger = logging.getLogger("guardian.app")
 
@@ -67,9 +68,11 @@ class _Job(QRunnable):
 class Tasks(QObject):
     task_failed = Signal(str)
 
-    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, parent: QObject | None = None, *,
+                 language: Language | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._language = language
         self._reads = QThreadPool(self)
         self._reads.setMaxThreadCount(READ_THREADS)
         self._writes = QThreadPool(self)
@@ -149,12 +152,34 @@ class Tasks(QObject):
         if pending.on_failed is not None:
             pending.on_failed(value)
         else:
-            self.task_failed.emit(error_sentence(value))
+            self.task_failed.emit(error_sentence(value, self._language))
 
 
-def error_sentence(exc: BaseException) -> str:
-    """What to show a parent: Guardian's own sentence, or the error's first line."""
+def error_sentence(exc: BaseException, language: Language | None = None) -> str:
+    """What to show a parent, in the app's language.
+
+    In English, Guardian's own sentence (it names what was wrong), else the
+    error's first line. In another language, the sentence for the error's kind
+    (`app.error.<code>`), so that no English reaches a Vietnamese screen; the
+    technical detail is in the app's log.
+    """
+    if language is not None and language.code != "en":
+        if isinstance(exc, InvalidHost):
+            return language.text("app.error.invalid_host", raw=exc.raw[:80])
+        if isinstance(exc, GuardianError):
+            return language.tr_known((f"app.error.{exc.code}",),
+                                     language.text("app.error.guardian_error"))
+        return language.text("app.error.unexpected", name=type(exc).__name__)
     if isinstance(exc, GuardianError):
         return exc.message
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def technical_detail(detail: str, language: Language) -> str:
+    """A technical detail (English, from the filter or the system) to put in a sentence.
+
+    In English, the detail itself; in another language, words saying where to
+    read it: the caller shows the detail as the tooltip.
+    """
+    return detail if language.code == "en" else language.text("app.error.technical")

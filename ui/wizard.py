@@ -245,5 +245,5 @@ class SetupWizard(QWizard):
 
     def _failed(self, exc: BaseException) -> None:
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-        self.certificate.error.setText(error_sentence(exc))
+        self.certificate.error.setText(error_sentence(exc, self.language))
         self.certificate.error.show()

@@ -248,7 +248,7 @@ class ActivityLogPage(Page):
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
             self.model.set_loading(False)
-            self.status.setText(error_sentence(exc))
+            self.status.setText(error_sentence(exc, self.language))
 
     def _show_status(self, loading: bool = False) -> None:
         tr = self.language.text

@@ -130,7 +130,8 @@ class ChildrenEditor(QWidget):
             self.children_changed.emit()
 
         self.tasks.write(lambda session: store_child(session, form, profile_id), stored,
-                         lambda exc: dialog.show_error(error_sentence(exc)), owner=dialog)
+                         lambda exc: dialog.show_error(error_sentence(exc, self.language)),
+                         owner=dialog)
 
     def remove_selected(self) -> None:
         child = self.selected()

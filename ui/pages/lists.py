@@ -125,10 +125,10 @@ class ListsPage(Page):
 
         def failed(exc: BaseException) -> None:
             if dialog is not None:
-                dialog.show_error(error_sentence(exc))
+                dialog.show_error(error_sentence(exc, self.language))
             else:
                 self.result.setStyleSheet(ERROR_STYLE)
-                self.result.setText(error_sentence(exc))
+                self.result.setText(error_sentence(exc, self.language))
             self._enable()
 
         self.tasks.serial(

@@ -26,7 +26,7 @@ from ui.models.today_model import TodayModel, TodayRow
 from ui.pages.page import Page
 from ui.styles import BAD_COLOUR, GOOD_COLOUR, WAIT_COLOUR
 from ui.supervisor import FilterState, FilterStatus
-from ui.tasks import Tasks
+from ui.tasks import Tasks, technical_detail
 
 REFRESH_MS = 30_000  # today's counts move while the page is open
 STATUS_COLOURS = {
@@ -143,18 +143,22 @@ class OverviewPage(Page):
         colour = STATUS_COLOURS.get(state.status, BAD_COLOUR)
         self.status.setStyleSheet(f"color: {colour};")
         details = []
+        tooltip = ""
         if state.status in (FilterStatus.STOPPED, FilterStatus.STOPPING):
             details.append(tr("app.overview.address", address=state.address))
         if state.health is not None:
             details.append(tr("app.overview.version", version=state.health.version))
             if not state.health.ok:
+                error = state.health.error or "?"
                 details.append(tr("app.overview.policy_unavailable",
-                                  error=state.health.error or "?"))
+                                  error=technical_detail(error, self.language)))
+                tooltip = error
         if state.started_elsewhere:
             details.append(tr("app.overview.started_elsewhere"))
         if state.restarts:
             details.append(tr("app.overview.restarts", count=state.restarts))
         self.details.setText("\n".join(details))
+        self.details.setToolTip(tooltip)
         up_or_busy = state.status not in (FilterStatus.STOPPED, FilterStatus.ADDRESS_TAKEN)
         self.start_button.setEnabled(not up_or_busy)
         self.stop_button.setEnabled(up_or_busy and state.status != FilterStatus.STOPPING)

@@ -36,9 +36,9 @@ from guardian.zones import household_zone
 from ui.language import Language
 from ui.models.requests_model import ReportsModel, RequestsModel
 from ui.pages.page import Page
-from ui.pages.rules import table
 from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
+from ui.widgets.table_view import table
 
 POLL_MS = 4000
 ANSWERS = ("15m", "60m", "today", "always")
@@ -173,7 +173,7 @@ class RequestsPage(Page):
 
     def _poll_failed(self, exc: BaseException) -> None:
         self._polling = False
-        self.error.setText(error_sentence(exc))
+        self.error.setText(error_sentence(exc, self.language))
         self.error.show()
 
     def _loaded(self, generation: int, inbox: Inbox) -> None:
@@ -225,7 +225,7 @@ class RequestsPage(Page):
         self.poll(again=True)
 
     def _failed(self, exc: BaseException) -> None:
-        self.error.setText(error_sentence(exc))
+        self.error.setText(error_sentence(exc, self.language))
         self.error.show()
         self.poll(again=True)
 

@@ -1,22 +1,27 @@
-"""Rules: per child, the categories blocked (with the rules of the code each serves) and sites."""
+"""Rules: per child, in three tabs.
+
+Categories and sites: the kinds of sites blocked (with the rules of the code
+each serves) and the parent's own allow and block rules. Safe search and
+personal details: `ui/pages/rules_protection.py`. Why: test an address and the
+code's rules for the child, `ui/pages/rules_explain.py`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +43,11 @@ from ui.language import Language
 from ui.models.categories_model import CategoriesModel, CategoryRow
 from ui.models.rules_model import RulesModel
 from ui.pages.page import Page
+from ui.pages.rules_explain import ExplainPanel
+from ui.pages.rules_protection import ProtectionPanel
 from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
+from ui.widgets.table_view import table
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +63,15 @@ def load_policy(session: Session, profile_id: int) -> ChildPolicy:
                        tuple(rule_entries(profile)))
 
 
-def table(model: object, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setAlternatingRowColors(True)
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class RulesPage(Page):
     TITLE_KEY = "app.nav.rules"
     OBJECT_NAME = "rules"
     policy_saved = Signal()
 
+    TABS = ("categories", "protection", "explain")
+
     def __init__(self, language: Language, tasks: Tasks, catalog: Catalog,
-                 parent: QWidget | None = None) -> None:
+                 index_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(language, parent)
         self.tasks = tasks
         self.child = QComboBox()
@@ -132,10 +130,20 @@ class RulesPage(Page):
         splitter.addWidget(self.sites_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.protection = ProtectionPanel(language, tasks, self)
+        self.explain = ExplainPanel(language, tasks, catalog, index_path, self)
+        # What the code's rules say is on for the child follows these settings.
+        self.protection.safe_search_saved.connect(lambda: self.explain.set_profile(self.profile_id))
+        self.protection.details_saved.connect(lambda: self.explain.set_profile(self.profile_id))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(splitter, "")
+        self.tabs.addTab(self.protection, "")
+        self.tabs.addTab(self.explain, "")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-        self.setTabOrder(self.child, self.categories_view)
+        layout.addWidget(self.tabs, 1)
+        self.setTabOrder(self.child, self.tabs)
+        self.setTabOrder(self.tabs, self.categories_view)
         self.setTabOrder(self.categories_view, self.action)
         self.setTabOrder(self.action, self.target)
         self.setTabOrder(self.target, self.add_button)
@@ -160,8 +168,15 @@ class RulesPage(Page):
         self.action.setCurrentIndex(max(current, 0))
         self.add_button.setText(tr("app.rules.add"))
         self.remove_button.setText(tr("app.rules.remove"))
+        for number, name in enumerate(self.TABS):
+            self.tabs.setTabText(number, tr(f"app.rules.tab.{name}"))
         self.categories.retranslate()
         self.rules.retranslate()
+        self.protection.retranslate()
+        self.explain.retranslate()
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(self.TABS.index(name))
 
     @property
     def profile_id(self) -> int | None:
@@ -187,12 +202,15 @@ class RulesPage(Page):
             self.select_child(chosen)
         has_children = bool(children)
         self.no_children.setVisible(not has_children)
-        for widget in (self.child, self.categories_box, self.sites_box):
+        for widget in (self.child, self.categories_box, self.sites_box, self.protection,
+                       self.explain):
             widget.setEnabled(has_children)
         self._load_child()
 
     def _load_child(self) -> None:
         profile_id = self.profile_id
+        self.protection.set_profile(profile_id)
+        self.explain.set_profile(profile_id)
         if profile_id is None:
             self.categories.set_rows([])
             self.rules.set_rows([])
@@ -211,7 +229,7 @@ class RulesPage(Page):
         self._load_child()
 
     def _failed(self, exc: BaseException) -> None:
-        self.rule_error.setText(error_sentence(exc))
+        self.rule_error.setText(error_sentence(exc, self.language))
         self.rule_error.show()
         self._load_child()
 

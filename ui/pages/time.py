@@ -46,9 +46,9 @@ from guardian.zones import household_zone
 from ui.language import Language
 from ui.models.time_model import BudgetRow, BudgetsModel
 from ui.pages.page import Page
-from ui.pages.rules import table
 from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
+from ui.widgets.table_view import table
 
 NO_LIMIT_WORDS = ("", "no limit", "off")
 
@@ -322,7 +322,7 @@ class TimePage(Page):
 
     def _failed_into(self, label: QLabel):  # type: ignore[no-untyped-def]
         def failed(exc: BaseException) -> None:
-            label.setText(error_sentence(exc))
+            label.setText(error_sentence(exc, self.language))
             label.show()
             self._load_child()
         return failed

@@ -249,7 +249,7 @@ class WeeklyPage(Page):
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.status.setText(error_sentence(exc))
+            self.status.setText(error_sentence(exc, self.language))
 
     def _loaded(self, generation: int, summary: WeeklySummary) -> None:
         if generation != self._generation:
@@ -334,7 +334,8 @@ class WeeklyPage(Page):
             path.write_bytes(render())
             return str(path)
 
-        self.tasks.run(job, self._saved, lambda exc: self.status.setText(error_sentence(exc)),
+        self.tasks.run(job, self._saved,
+                       lambda exc: self.status.setText(error_sentence(exc, self.language)),
                        owner=self)
 
     def _saved(self, path: str) -> None:
