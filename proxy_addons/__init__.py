@@ -19,6 +19,7 @@ from guardian.clock import Clock
 from proxy_addons.batch_writer import BatchWriter
 from proxy_addons.content_filter import ContentFilter
 from proxy_addons.enforcer import PolicyEnforcer
+from proxy_addons.filter_registry import FilterRegistry
 from proxy_addons.personal_info_guard import PersonalInfoGuard, SendAnywayPasses
 from proxy_addons.policy_source import PolicyHolder, PolicyReloader, SharedDatabase
 from proxy_addons.portal import ChildPortal
@@ -53,4 +54,5 @@ def guardian_addons(
         TrafficLogger(writer),
         writer,
         RetentionRunner(database, clock),
+        FilterRegistry(database, holder, reloader.machine),
     ]

@@ -6,6 +6,9 @@ reason it could not be loaded (then children's requests are blocked with the
 policy version once a second in a worker thread and reloads on a change, so
 a rule added by the command line or the app applies within about a second,
 and a database that was missing or broken is picked up as soon as it works.
+Several filters sharing one database each poll it, so a change reaches all of
+them within the same second or two; each loads the policy for its own machine
+name (`guardian.machine`), which picks a profile attributed to that machine.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from guardian.active_time import ActiveTimeTracker, MinuteRow
 from guardian.clock import Clock, SystemClock
 from guardian.domain_index import DomainIndex
 from guardian.errors import GuardianError
+from guardian.machine import machine_name
 from guardian.policy import HouseholdPolicy, load_policy
 from guardian.schedule import next_midnight
 from guardian.storage.database import Database, open_database
@@ -75,8 +79,11 @@ class PolicyReloader:
         interval: float = 1.0,
         tracker: ActiveTimeTracker | None = None,
         clock: Clock | None = None,
+        machine: str | None = None,
     ) -> None:
         self.holder = holder
+        # The machine this filter runs for: `guardian proxy --machine-name`, else the host's.
+        self.machine = machine if machine is not None else machine_name()
         self.database = database
         self.index_path = index_path
         self.listeners = listen_ports
@@ -126,7 +133,8 @@ class PolicyReloader:
                 if (not force and not index_changed and current is not None
                         and policy_version(session) == current.version):
                     return None, None, minutes
-                return load_policy(session, self._index, self.clock.now()), None, minutes
+                policy = load_policy(session, self._index, self.clock.now(), self.machine)
+                return policy, None, minutes
         except GuardianError as exc:
             self.database.reset()
             return None, exc.message, None

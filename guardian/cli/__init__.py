@@ -19,6 +19,7 @@ from guardian.cli import (
     app,
     demo,
     devices,
+    filters,
     install,
     lists,
     policy,
@@ -35,7 +36,7 @@ from guardian.errors import GuardianError
 
 COMMAND_GROUPS = (
     app, proxy, profiles, rules, lists, time, requests, policy, activity, report, demo,
-    devices, install,
+    devices, install, filters,
 )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from guardian.cli.context import CliContext
 from guardian.errors import UsageError
+from guardian.machine import MACHINE_NAME_ENV, machine_name, machine_value
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -32,6 +34,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
              "'local:firefox,chrome' captures only those programs. Needs root or an "
              "administrator: on Linux a kernel with eBPF (6.8 or newer), on Windows the "
              "WinDivert driver (bundled), on macOS the Mitmproxy Redirector system extension",
+    )
+    proxy.add_argument(
+        "--machine-name", metavar="NAME",
+        help=f"this filter's name in a shared database, and the machine that profiles "
+             f"attributed with 'guardian profile attach NAME --machine' apply to "
+             f"(env {MACHINE_NAME_ENV}; default: the host name)",
     )
     proxy.set_defaults(handler=run_proxy)
 
@@ -85,6 +93,10 @@ def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
     host, port = parse_listen(args.listen)
     if args.upstream_proxy is not None:
         check_upstream_proxy(args.upstream_proxy)
+    if args.machine_name is not None:
+        # The filter reads it where it loads the policy and registers itself.
+        os.environ[MACHINE_NAME_ENV] = machine_value(args.machine_name)
+    machine_name()  # a bad name from the environment: one clear error before starting
     return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options),
                              upstream_proxy=args.upstream_proxy, capture=args.capture))
 
