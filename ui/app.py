@@ -61,7 +61,7 @@ class GuardianApp(QObject):
 
         self.window = MainWindow(language, prefs)
         self.overview = OverviewPage(language, tasks)
-        self.children_page = ChildrenPage(language, tasks)
+        self.children_page = ChildrenPage(language, tasks, data_dir)
         self.rules = RulesPage(language, tasks, load_catalog(), data_dir.index_path)
         self.activity = ActivityLogPage(language, tasks)
         self.lists = ListsPage(language, tasks, data_dir)
@@ -181,6 +181,8 @@ def wire(app: GuardianApp) -> None:
     app.overview.stop_requested.connect(app.supervisor.stop)
 
     app.children_page.children_changed.connect(app.saved)
+    if app.children_page.devices is not None:
+        app.children_page.devices.devices_changed.connect(app.saved)
     app.rules.policy_saved.connect(app.saved)
     app.rules.protection.safe_search_saved.connect(app.saved)
     app.rules.protection.details_saved.connect(app.saved)

@@ -1,4 +1,7 @@
-"""Children: each child's profile, the preset their age picked, and how their traffic arrives."""
+"""Children: each child's profile, the preset their age picked, and how their traffic arrives.
+
+A second tab holds the children's phones and tablets (`ui/pages/devices.py`).
+"""
 
 from __future__ import annotations
 
@@ -12,17 +15,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
+from guardian.datadir import DataDir
 from guardian.storage.policy_version import bump_policy_version
 from guardian.storage.profiles import ProfileSummary, get_profile, profile_summaries
 from ui.child_dialog import ChildDialog
 from ui.child_form import ChildForm, store_child, suggest_port
 from ui.language import Language
 from ui.models.children_model import REACH, ChildrenModel
+from ui.pages.devices import DevicesPanel
 from ui.pages.page import Page
 from ui.tasks import Tasks, error_sentence
 
@@ -169,7 +175,10 @@ class ChildrenPage(Page):
     OBJECT_NAME = "children"
     children_changed = Signal()
 
-    def __init__(self, language: Language, tasks: Tasks, parent: QWidget | None = None) -> None:
+    TABS = ("children", "devices")
+
+    def __init__(self, language: Language, tasks: Tasks, data_dir: DataDir | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(language, parent)
         self.editor = ChildrenEditor(language, tasks, self)
         self.editor.children_changed.connect(self.children_changed)
@@ -177,11 +186,24 @@ class ChildrenPage(Page):
         self.proxy_help = QLabel(wordWrap=True)
         self.proxy_help.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._host, self._port = "127.0.0.1", 8080
+        children = QWidget(self)
+        column = QVBoxLayout(children)
+        column.addWidget(self.intro)
+        column.addWidget(self.editor, 1)
+        column.addWidget(self.proxy_help)
+        self.devices = DevicesPanel(language, tasks, data_dir, self) if data_dir else None
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(children, "")
+        if self.devices is not None:
+            self.tabs.addTab(self.devices, "")
+            self.tabs.currentChanged.connect(lambda _i: self.refresh())
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.proxy_help)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
         self.retranslate()
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(self.TABS.index(name))
 
     def set_filter_address(self, host: str, port: int) -> None:
         self._host, self._port = host, port
@@ -192,7 +214,13 @@ class ChildrenPage(Page):
         tr = self.language.text
         self.intro.setText(tr("app.children.intro"))
         self.proxy_help.setText(tr("app.children.proxy_help", host=self._host, port=self._port))
+        for number in range(self.tabs.count()):
+            self.tabs.setTabText(number, tr(f"app.children.tab.{self.TABS[number]}"))
         self.editor.retranslate()
+        if self.devices is not None:
+            self.devices.retranslate()
 
     def refresh(self) -> None:
         self.editor.refresh()
+        if self.devices is not None and self.tabs.currentWidget() is self.devices:
+            self.devices.refresh()
