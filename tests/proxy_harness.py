@@ -176,13 +176,20 @@ class GuardianProxy:
     extra_args: tuple[str, ...] = ()
     log_dir: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    # A shared database (`--database-url`) and this filter's machine name (`--machine-name`).
+    database_url: str | None = None
+    machine_name: str | None = None
 
     def __post_init__(self) -> None:
         self.log_path = (self.log_dir or self.data_dir.parent) / f"proxy-{self.port}.log"
 
     def command(self) -> list[str]:
-        args = [sys.executable, "-m", "guardian", "--data-dir", str(self.data_dir),
-                "proxy", "--listen", f"127.0.0.1:{self.port}"]
+        args = [sys.executable, "-m", "guardian", "--data-dir", str(self.data_dir)]
+        if self.database_url is not None:
+            args += ["--database-url", self.database_url]
+        args += ["proxy", "--listen", f"127.0.0.1:{self.port}"]
+        if self.machine_name is not None:
+            args += ["--machine-name", self.machine_name]
         if self.upstream_ca is not None:
             args += ["--set", f"ssl_verify_upstream_trusted_ca={self.upstream_ca}"]
         return args + list(self.extra_args)
