@@ -27,7 +27,6 @@ from guardian.devices import devices_dir, list_devices
 from guardian.errors import GuardianError, UsageError
 from proxy_addons import guardian_addons
 from proxy_addons.certificates import ensure_ca
-from proxy_addons.hook_table import filter_master
 from proxy_addons.device_traffic import DeviceTraffic
 from proxy_addons.hook_table import filter_master
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
