@@ -160,22 +160,30 @@ class PreparedText:
     when a phrase first asks for them.
     """
 
-    __slots__ = ("folded", "words", "_marked_raw", "_marked", "_distinct")
+    __slots__ = ("_folded", "words", "_marked_raw", "_marked", "_distinct")
 
     def __init__(
         self,
-        folded: bytes,
+        folded: bytes | None,
         words: list[bytes],
         *,
         marked_raw: bytes | None = None,
         marked: bytes | None = None,
         distinct: set[bytes] | None = None,
     ) -> None:
-        self.folded = folded
+        # None: `words` are all the words in order, joined only if a phrase of
+        # several words asks (most pages have none of the phrases' words).
+        self._folded = folded
         self.words = words
         self._marked_raw = marked_raw
         self._marked = marked
         self._distinct = distinct
+
+    @property
+    def folded(self) -> bytes:
+        if self._folded is None:
+            self._folded = b" " + b" ".join(self.words) + b" "
+        return self._folded
 
     def marked(self) -> bytes | None:
         if self._marked is None and self._marked_raw is not None:
@@ -202,21 +210,18 @@ def prepare_utf8(data: bytes) -> PreparedText:
         for invisible in _INVISIBLE_UTF8:
             if invisible in data:
                 data = data.replace(invisible, b"")
-    words = data.translate(_UTF8_TABLE).split()
-    return PreparedText(b" " + b" ".join(words) + b" ", words)
+    return PreparedText(None, data.translate(_UTF8_TABLE).split())
 
 
 def prepare(text: str) -> PreparedText:
     """Split `text` into folded words, keeping what is needed to read its accents."""
     if text.isascii():
-        words = text.encode("ascii").translate(_MARKED_TABLE).split()
-        return PreparedText(b" " + b" ".join(words) + b" ", words)
+        return PreparedText(None, text.encode("ascii").translate(_MARKED_TABLE).split())
     text = unicodedata.normalize("NFC", text).lower()  # NFC input returns at once
     encoded, _ = codecs.charmap_encode(text, "replace", _ENCODING)
     marked_raw = encoded.translate(_MARKED_TABLE, _DELETE)
     if marked_raw.isascii():  # no accented letter after all
-        words = marked_raw.split()
-        return PreparedText(b" " + b" ".join(words) + b" ", words)
+        return PreparedText(None, marked_raw.split())
     sample = marked_raw[:_SAMPLE_BYTES]
     if (len(sample) - len(sample.translate(None, _CODE_BYTES))) * _EAGER_BELOW > len(sample):
         # Accented text, most likely Vietnamese, whose phrases will want the
@@ -229,8 +234,7 @@ def prepare(text: str) -> PreparedText:
         return PreparedText(
             marked.translate(_FOLDED_TABLE), folded_words, marked=marked, distinct=distinct
         )
-    words = marked_raw.translate(_FOLDED_TABLE).split()
-    return PreparedText(b" " + b" ".join(words) + b" ", words, marked_raw=marked_raw)
+    return PreparedText(None, marked_raw.translate(_FOLDED_TABLE).split(), marked_raw=marked_raw)
 
 
 def match_words(text: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:

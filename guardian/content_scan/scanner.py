@@ -50,7 +50,8 @@ RTA_LABEL = "RTA-5042-1996-1400-1577-RTA"
 ADULT_RATINGS = frozenset({"adult", "mature", RTA_LABEL.lower()})
 EXAMPLES_PER_CATEGORY = 5
 
-_RTA = RTA_LABEL.lower().encode("ascii")
+_RTA_TEXT = RTA_LABEL.lower()
+_RTA = _RTA_TEXT.encode("ascii")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _UTF8_NAMES = frozenset({"utf-8", "ascii"})  # codecs.lookup names read as UTF-8 as they are
@@ -91,8 +92,10 @@ class ScanResult:
 
     def categories_over(self, threshold: int) -> tuple[str, ...]:
         """The categories whose score reaches `threshold`, highest score first."""
-        order = {code: i for i, code in enumerate(CATEGORIES)}
         reached = [code for code, score in self.scores.items() if score >= threshold]
+        if not reached:
+            return ()
+        order = {code: i for i, code in enumerate(CATEGORIES)}
         return tuple(sorted(reached, key=lambda c: (-self.scores[c], order.get(c, len(order)))))
 
 
@@ -196,7 +199,7 @@ def _meta_charset(body: bytes) -> str | None:
 def _headers_label_adult(headers: Iterable[tuple[str, str]]) -> bool:
     for name, value in headers:
         value = value.lower()
-        if RTA_LABEL.lower() in value:  # some publishers send the label as a header
+        if _RTA_TEXT in value:  # some publishers send the label as a header
             return True
         if name.lower() == "rating" and _is_adult_rating(value):
             return True
