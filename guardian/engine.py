@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from guardian.bypass import is_bypass_host
@@ -114,7 +115,7 @@ def blocked_categories(context: Context) -> Decision | None:
 def unsafe_search_engines(context: Context) -> Decision | None:
     """An engine Guardian cannot make safe: blocked, or allowed and flagged in the log."""
     policy = context.policy
-    if not policy.safe_search or not load_safe_search().is_unsupported(context.request.host):
+    if not policy.safe_search or not _unsupported_engine(context.request.host):
         return None
     if policy.unsafe_search == "block":
         return block(Reason.UNSAFE_SEARCH, category=context.category)
@@ -151,28 +152,47 @@ def applicable_budgets(
     day = context.now.date()
     today = day.isoformat()
     found = []
+    site = None
     for budget in policy.budgets:
-        if budget.scope == "total":
+        scope = budget.scope
+        if scope == "total":
             key, used = "", usage.used(day, "total")
-            extras = [policy.grant(today, "total")]
-        elif budget.scope == "category":
+            extra = policy.grant(today, "total")
+        elif scope == "category":
             if not context.mask & CATEGORY_BITS.get(budget.key, 0):
                 continue
             key, used = budget.key, usage.used(day, "category", budget.key)
-            extras = [policy.grant(today, "category", budget.key)]
-        elif budget.scope == "site":
-            if context.site != budget.key:
+            extra = policy.grant(today, "category", budget.key)
+        elif scope == "site":
+            if site is None:
+                site = context.site
+            if site != budget.key:
                 continue
             key, used = budget.key, usage.used(day, "site", budget.key)
-            extras = [policy.grant(today, "site", budget.key)]
+            extra = policy.grant(today, "site", budget.key)
         else:  # each_site: every site of the category has its own budget
             if not context.mask & CATEGORY_BITS.get(budget.key, 0):
                 continue
-            key, used = context.site, usage.used(day, "site", context.site)
-            extras = [policy.grant(today, "site", key), policy.grant(today, "category", budget.key)]
-        allowed = None if None in extras else budget.minutes + sum(e or 0 for e in extras)
+            if site is None:
+                site = context.site
+            key, used = site, usage.used(day, "site", site)
+            extra = policy.grant(today, "site", key)
+            also = policy.grant(today, "category", budget.key)
+            extra = None if extra is None or also is None else extra + also
+        # A grant of None lifts the budget for today.
+        allowed = None if extra is None else budget.minutes + extra
         found.append((budget, key, used, allowed))
     return found
+
+
+# Both depend only on the host and on catalogues shipped with Guardian; the
+# proxy asks for every request, mostly about the same few hundred hosts.
+_bypass_host = lru_cache(maxsize=8192)(is_bypass_host)
+
+
+@lru_cache(maxsize=8192)
+def _unsupported_engine(host: str) -> bool:
+    return load_safe_search().is_unsupported(host)
 
 
 CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories, unsafe_search_engines)
@@ -184,7 +204,7 @@ def context_for(
 ) -> Context:
     index = policy.index
     mask = index.mask_of(request.host) | index.url_mask(request.host, request.path)
-    if request.dns_message or is_bypass_host(request.host):
+    if request.dns_message or _bypass_host(request.host):
         mask |= CATEGORY_BITS["bypass"]  # known without any imported list
     return Context(request, policy, usage, now, mask)
 

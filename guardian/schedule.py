@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from types import MappingProxyType
 
@@ -46,6 +46,11 @@ class HourRange:
 @dataclass(frozen=True)
 class AllowedHours:
     by_day: Mapping[int, tuple[HourRange, ...]]
+    # The end of the allowed time from each local minute asked about (see
+    # minutes_left): the proxy asks on every page load, and finding it walks
+    # eight days of boundaries.
+    _closing: dict[tuple[datetime, object], datetime | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def allows(self, local: datetime) -> bool:
         day, minute = local.weekday(), local.hour * 60 + local.minute
@@ -76,10 +81,29 @@ class AllowedHours:
         """Whole minutes until the allowed time ends; None when it does not end within a week."""
         if not self.allows(local):
             return 0
-        for moment in self._boundaries(local, starts=False):
-            if moment > local and not self.allows(moment):
-                return max(1, int((moment - local).total_seconds() // 60))
-        return None
+        closing = self._closing_after(local.replace(second=0, microsecond=0))
+        if closing is None:
+            return None
+        return max(1, int((closing - local).total_seconds() // 60))
+
+    def _closing_after(self, minute: datetime) -> datetime | None:
+        """The first boundary after `minute` where the child is no longer allowed.
+
+        Boundaries fall on whole wall-clock minutes, so the answer is the same
+        for every moment within that minute, and is kept per minute and zone.
+        """
+        key = (minute.replace(tzinfo=None), minute.tzinfo)
+        if key in self._closing:
+            return self._closing[key]
+        found = None
+        for moment in self._boundaries(minute, starts=False):
+            if moment > minute and not self.allows(moment):
+                found = moment
+                break
+        if len(self._closing) >= 64:
+            self._closing.clear()
+        self._closing[key] = found
+        return found
 
     def _boundaries(self, local: datetime, *, starts: bool) -> list[datetime]:
         """Local moments where being allowed may change, over the next eight days, in order."""
