@@ -28,6 +28,7 @@ from ui.language import Language
 from ui.main_window import MainWindow
 from ui.pages.activity import ActivityLogPage
 from ui.pages.children import ChildrenPage
+from ui.pages.install_panel import InstallPanel
 from ui.pages.lists import ListsPage
 from ui.pages.overview import OverviewPage
 from ui.pages.requests import RequestsPage
@@ -65,8 +66,9 @@ class GuardianApp(QObject):
         self.rules = RulesPage(language, tasks, load_catalog(), data_dir.index_path)
         self.activity = ActivityLogPage(language, tasks)
         self.lists = ListsPage(language, tasks, data_dir)
+        self.install = InstallPanel(language, tasks, data_dir, (host, port))
         self.settings = SettingsPage(language, tasks, data_dir, prefs.filter_listen,
-                                     str(self.launcher.log_path))
+                                     str(self.launcher.log_path), self.install)
         self.time = TimePage(language, tasks)
         self.requests = RequestsPage(language, tasks)
         self.weekly = WeeklyPage(language, tasks)
@@ -194,6 +196,7 @@ def wire(app: GuardianApp) -> None:
 
     app.settings.language_chosen.connect(app.choose_language)
     app.settings.filter_address_chosen.connect(app.choose_filter_address)
+    app.settings.filter_address_chosen.connect(app.install.set_listen)
     app.settings.password_change_requested.connect(app.open_password_dialog)
     app.settings.certificate_requested.connect(app.open_certificate_dialog)
 

@@ -1,4 +1,7 @@
-"""Settings: the app's language (live), how long activity is kept, where data lives, security."""
+"""Settings: the app's language (live), how long activity is kept, where data lives, security.
+
+A second tab installs Guardian on this computer (`ui/pages/install_panel.py`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +29,7 @@ from guardian.i18n import LANGUAGES
 from guardian.storage.retention import MIN_RAW_DAYS
 from guardian.storage.settings import RAW_LOG_RETENTION_DAYS, get_setting, set_setting
 from ui.language import Language
+from ui.pages.install_panel import InstallPanel
 from ui.pages.page import Page
 from ui.styles import error_label
 from ui.tasks import Tasks
@@ -59,8 +64,11 @@ class SettingsPage(Page):
     password_change_requested = Signal()
     certificate_requested = Signal()
 
+    TABS = ("app", "install")
+
     def __init__(self, language: Language, tasks: Tasks, data_dir: DataDir, listen: str,
-                 log_path: str, parent: QWidget | None = None) -> None:
+                 log_path: str, install: InstallPanel | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(language, parent)
         self.tasks = tasks
         self.data_dir = data_dir
@@ -134,12 +142,24 @@ class SettingsPage(Page):
         security.addWidget(self.certificate_button)
         security.addStretch(1)
 
+        general = QWidget(self)
+        column = QVBoxLayout(general)
+        column.addWidget(self.app_box)
+        column.addWidget(self.data_box)
+        column.addWidget(self.security_box)
+        column.addStretch(1)
+        self.install = install
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(general, "")
+        if install is not None:
+            self.tabs.addTab(install, "")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.app_box)
-        layout.addWidget(self.data_box)
-        layout.addWidget(self.security_box)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
         self.retranslate()
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(self.TABS.index(name))
 
     def retranslate(self) -> None:
         tr = self.language.text
@@ -159,8 +179,14 @@ class SettingsPage(Page):
         self.password_button.setText(tr("app.settings.change_password"))
         self.certificate_button.setText(tr("app.settings.certificate"))
         self.retention_saved.clear()
+        for number in range(self.tabs.count()):
+            self.tabs.setTabText(number, tr(f"app.settings.tab.{self.TABS[number]}"))
+        if self.install is not None:
+            self.install.retranslate()
 
     def refresh(self) -> None:
+        if self.install is not None:
+            self.install.refresh()
         self.tasks.query(load_retention, self._retention_loaded, owner=self)
         self.app_language.blockSignals(True)
         self.app_language.setCurrentIndex(self.app_language.findData(self.language.code))
