@@ -1,5 +1,7 @@
 """A sample household for the app's screenshots: three children, rules, a list, a week of log.
 
+An also has personal details recorded and a phone joined by WireGuard.
+
 Made with the same storage functions the app and the CLI use, in a data
 folder of the caller's choosing (a temporary one), never the parent's own.
 """
@@ -12,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 
 from guardian.datadir import DataDir
+from guardian.device_setup import add_device_with_config
 from guardian.list_import import import_list
+from guardian.protection import Details, save_details
 from guardian.storage.database import Database
 from guardian.storage.models import RequestLog
 from guardian.storage.parent_account import set_parent_password
@@ -46,10 +50,15 @@ def create_demo_household(data_dir: DataDir, db: Database, *, language: str = "v
         add_rule(session, binh, "allow", "olm.vn")
         set_category(session, binh, "games", True)
         ids = (an.id, binh.id, family.id)
+        an_id = an.id
     listing = data_dir.root / "demo-gambling.txt"
     listing.write_text("# sample list\ncasino-online.example\npoker.example\nnot a domain!\n",
                        encoding="utf-8")
     import_list(data_dir, db, str(listing), "gambling")
+    with db.begin() as session:
+        save_details(session, an_id, Details(full_name="Nguyễn Văn An", phone="0912 345 678",
+                                             school="THCS Ba Đình, lớp 4A"))
+    add_device_with_config(db, data_dir, "An", "An phone", endpoint="192.168.1.10")
     _log(db, ids, log_rows, random.Random(seed))
 
 

@@ -7,6 +7,7 @@ the filter is the real one, started by the app's own supervisor.
 
 from __future__ import annotations
 
+import getpass
 import socket
 import tempfile
 import time
@@ -32,6 +33,10 @@ from ui.supervisor import FilterStatus
 from ui.wizard import SetupWizard
 
 SCREEN = (1366, 768)
+# Tabs of a page beyond its first, each saved as <language>-<number>-<page>-<tab>.png.
+SECTIONS = (("children", "devices"), ("rules", "protection"), ("rules", "explain"),
+            ("settings", "install"))
+EXPLAIN_URL = "https://casino-online.example/"  # in the demo's gambling list
 Grab = Callable[[QWidget, Path], None]
 
 
@@ -109,6 +114,14 @@ def _tour(app: GuardianApp, out: Path, grab: Grab, languages: tuple[str, ...]) -
         for number, page in enumerate(window.pages, start=1):
             window.show_page(page.objectName())
             save(window, f"{language}-{number}-{page.objectName()}")
+        for name, tab in SECTIONS:
+            page = window.show_page(name)
+            number = window.pages.index(page) + 1
+            page.show_tab(tab)  # type: ignore[attr-defined]
+            settle(app)
+            _fill_section(app, tab)
+            save(window, f"{language}-{number}-{name}-{tab}")
+            page.show_tab(page.TABS[0])  # type: ignore[attr-defined]
         children = _children(app)
         for name, dialog in _dialogs(app, children):
             dialog.show()
@@ -120,6 +133,22 @@ def _tour(app: GuardianApp, out: Path, grab: Grab, languages: tuple[str, ...]) -
             dialog.deleteLater()
         saved += _wizard(app, out, grab, language)
     return saved
+
+
+def _fill_section(app: GuardianApp, tab: str) -> None:
+    """What a parent would have done on the tab before looking at it."""
+    if tab == "explain":
+        app.rules.explain.url.setText(EXPLAIN_URL)
+        app.rules.explain.check()
+    elif tab == "install":
+        app.install.user.setText(getpass.getuser())  # an account that exists here
+        app.install.start("install", dry_run=True)  # a preview: changes nothing
+    elif tab == "devices":
+        devices = app.children_page.devices
+        if devices is not None:
+            settle(app)
+            devices.view.selectRow(0)
+    settle(app, 0.3)
 
 
 def _children(app: GuardianApp) -> list[ProfileSummary]:

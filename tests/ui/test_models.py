@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from guardian.conduct import load_catalog
+from guardian.devices import Device
+from guardian.explain import explain
 from guardian.list_import import ImportedList
 from guardian.storage.activity import ActivityRecord
 from guardian.storage.profiles import ProfileSummary, RuleEntry
@@ -15,6 +17,9 @@ from ui.language import Language
 from ui.models.activity_model import ActivityModel
 from ui.models.categories_model import CategoriesModel, CategoryRow
 from ui.models.children_model import ChildrenModel
+from ui.models.devices_model import DevicesModel
+from ui.models.explain_model import ExplainModel
+from ui.models.install_model import InstallStepsModel, StepRow
 from ui.models.lists_model import ListsModel
 from ui.models.rules_model import RulesModel
 from ui.models.today_model import TodayModel, TodayRow
@@ -43,6 +48,12 @@ MODELS = {
     "lists": lambda lang: (ListsModel(lang), [ImportedList(1, "/tmp/gambling.txt", "gambling",
                                                            "domains", 1200, 3, 1, NOW)]),
     "today": lambda lang: (TodayModel(lang), [TodayRow("An", 30, 4), TodayRow(None, 2, 2)]),
+    "explain": lambda lang: (ExplainModel(lang, load_catalog()), explain(load_catalog(), "en")),
+    "devices": lambda lang: (DevicesModel(lang), [Device("An", "An phone", "10.88.0.2", 51820,
+                                                         "192.168.1.10", "0.0.0.0", "k", "k")]),
+    "install": lambda lang: (InstallStepsModel(lang), [
+        StepRow("start at boot (systemd user unit /x)", "failed", "systemctl exited with 1: x"),
+        StepRow("trust the CA in the system store", "skipped", "needs root: run it with sudo")]),
 }
 
 

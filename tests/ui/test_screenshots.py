@@ -24,6 +24,8 @@ from ui.screenshots import DEBIAN_PACKAGES, missing_libraries
 REPO = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "children", "rules", "activity", "lists", "settings", "time", "requests",
          "weekly")
+SECTIONS = (("children", "devices"), ("rules", "protection"), ("rules", "explain"),
+            ("settings", "install"))
 DIALOGS = ("login", "child-add", "child-edit", "list-import", "certificate")
 WIZARD = ("welcome", "password", "children", "filter", "certificate")
 
@@ -32,6 +34,8 @@ def expected_names() -> set[str]:
     names = set()
     for language in ("vi", "en"):
         names |= {f"{language}-{n}-{page}.png" for n, page in enumerate(PAGES, start=1)}
+        names |= {f"{language}-{PAGES.index(page) + 1}-{page}-{tab}.png"
+                  for page, tab in SECTIONS}
         names |= {f"{language}-dialog-{dialog}.png" for dialog in DIALOGS}
         names |= {f"{language}-wizard-{n}-{step}.png" for n, step in enumerate(WIZARD, start=1)}
     return names
