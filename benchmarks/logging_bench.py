@@ -172,7 +172,8 @@ def measure(root: Path, seconds: float, busy: float) -> dict:
 
     async def with_writer() -> dict:
         writer = BatchWriter(database, flush_interval=0.5)
-        writer.running()
+        writer.running()  # sets the GIL switch interval the filter runs with
+        out["switch_interval_ms"] = sys.getswitchinterval() * 1000
         began = time.perf_counter()
         stats = await _loop_under_load(writer, rows, seconds, busy)
         offered = time.perf_counter() - began

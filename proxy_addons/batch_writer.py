@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from guardian.storage.rollups import update_rollups
 from proxy_addons.policy_source import PolicyHolder, SharedDatabase
 
 logger = logging.getLogger("guardian.log")
+LOOP_SWITCH_INTERVAL = 0.001  # seconds
 
 
 class BatchWriter:
@@ -56,6 +58,13 @@ class BatchWriter:
         self.minutes.extend(rows)
 
     def running(self) -> None:
+        # The write runs in a worker thread, which holds the GIL between its
+        # calls into SQLite; the event loop, waking from a wait, must get it
+        # back before it can run again. Python hands it over only every
+        # switch interval (5 ms by default), and a loop turn may wait for it
+        # more than once: at 1 ms the loop's stalls while a batch is written
+        # stay in the order of a millisecond.
+        sys.setswitchinterval(min(sys.getswitchinterval(), LOOP_SWITCH_INTERVAL))
         self._task = asyncio.get_running_loop().create_task(self._flush_periodically())
 
     async def _flush_periodically(self) -> None:
