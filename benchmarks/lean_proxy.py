@@ -1,8 +1,9 @@
 """mitmproxy embedded exactly as `guardian proxy` embeds it, without Guardian's addons.
 
-`python -m benchmarks.lean_proxy PORT CONFDIR UPSTREAM_CA`. The same five
-built-in addons and the same options as proxy_addons/server.py (lazy
-connections, large bodies streamed): beside bare `mitmdump` and the full
+`python -m benchmarks.lean_proxy PORT CONFDIR UPSTREAM_CA`. The same master
+(events dispatched through `proxy_addons.hook_table`), the same five built-in
+addons and the same options as proxy_addons/server.py (lazy connections,
+large bodies streamed): beside bare `mitmdump` and the full
 filter it splits what the lean embedding gains from what Guardian's own
 addons cost.
 """
@@ -15,11 +16,12 @@ import sys
 
 from mitmproxy import options
 from mitmproxy.addons import core, errorcheck, next_layer, proxyserver, tlsconfig
-from mitmproxy.master import Master
+
+from proxy_addons.hook_table import filter_master
 
 
 async def serve(port: int, confdir: str, upstream_ca: str) -> None:
-    master = Master(options.Options(), with_termlog=True)
+    master = filter_master(options.Options())
     master.addons.add(core.Core(), proxyserver.Proxyserver(), next_layer.NextLayer(),
                       tlsconfig.TlsConfig(), errorcheck.ErrorCheck())
     master.options.update(listen_host="127.0.0.1", listen_port=port, confdir=confdir,
