@@ -28,6 +28,7 @@ from ui.language import Language
 from ui.main_window import MainWindow
 from ui.pages.activity import ActivityLogPage
 from ui.pages.children import ChildrenPage
+from ui.pages.filters import FiltersPage
 from ui.pages.install_panel import InstallPanel
 from ui.pages.lists import ListsPage
 from ui.pages.overview import OverviewPage
@@ -72,6 +73,7 @@ class GuardianApp(QObject):
         self.time = TimePage(language, tasks)
         self.requests = RequestsPage(language, tasks)
         self.weekly = WeeklyPage(language, tasks)
+        self.filters = FiltersPage(language, tasks)
         self.tray: QSystemTrayIcon | None = None
         # The navigation, in order; a new page is one more line here.
         self.window.add_page(self.overview)
@@ -83,6 +85,7 @@ class GuardianApp(QObject):
         self.window.add_page(self.time)
         self.window.add_page(self.requests)
         self.window.add_page(self.weekly)
+        self.window.add_page(self.filters)
 
         self.wizard: SetupWizard | None = None
         self.login: LoginDialog | None = None

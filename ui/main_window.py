@@ -1,8 +1,8 @@
 """The main window: a list of pages on the left, the page on the right, the filter below.
 
 Pages are added with `add_page(page)`, one line each in `ui/app.py`; each gets
-a navigation entry and the shortcut Ctrl+<its number>. F5 reloads the page
-shown. A page reloads its data whenever it is shown.
+a navigation entry and the shortcut Ctrl+<its number> (Ctrl+0 for the tenth).
+F5 reloads the page shown. A page reloads its data whenever it is shown.
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         item = QListWidgetItem(page.title)
         self.navigation.addItem(item)
-        if number <= 9:
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self,
+        if number <= 10:  # Ctrl+1 ... Ctrl+9, then Ctrl+0 for the tenth
+            key = f"Ctrl+{number % 10}"
+            QShortcut(QKeySequence(key), self,
                       lambda row=number - 1: self.navigation.setCurrentRow(row))
-            item.setToolTip(f"Ctrl+{number}")
+            item.setToolTip(key)
 
     def show_page(self, object_name: str) -> Page:
         for row, page in enumerate(self.pages):

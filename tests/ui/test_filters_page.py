@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from sqlalchemy import select
 
 from guardian.storage.filters import FilterStatus, heartbeat, mark_stopped, register_filter
 from guardian.storage.models import FilterInstance
@@ -96,3 +97,26 @@ def test_the_page_follows_the_language(qtbot, db, tasks) -> None:  # type: ignor
     assert page.title == "Các bộ lọc"
     assert "Chưa có bộ lọc" in page.empty.text()
     assert page.model.headerData(columns.MACHINE, Qt.Orientation.Horizontal) == "Máy"
+
+
+def test_a_retired_pc_can_be_forgotten_but_not_a_running_one(qtbot, db, tasks) -> None:  # type: ignore[no-untyped-def]
+    with db.begin() as session:
+        running = register_filter(session, "room-a-pc1", "0.0.0.0:8080", "1.0")
+        retired = register_filter(session, "room-a-pc2", "0.0.0.0:8080", "1.0")
+        mark_stopped(session, retired)
+    page = FiltersPage(Language("en"), tasks)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+
+    page.table.selectRow(0)  # room-a-pc1 is filtering: forgetting it would only undo itself
+    assert page.selected().id == running and not page.forget_button.isEnabled()
+    page.table.selectRow(1)
+    assert page.selected().id == retired and page.forget_button.isEnabled()
+    qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert [row.name for row in page.model.rows] == ["room-a-pc1"]
+    assert page.status.text() == "room-a-pc2 was removed from the list."
+    with db.begin() as session:
+        assert list(session.scalars(select(FilterInstance.name))) == ["room-a-pc1"]

@@ -85,3 +85,12 @@ def test_install_then_uninstall_report_step_by_step(qtbot, language, tasks, data
     assert "Uninstall finished" in panel.summary.text()
     assert recorded_user(data_dir) is None
     idle(qtbot, tasks)
+
+
+def test_the_certificate_to_install_is_made_by_the_filters_own_command(data_dir) -> None:
+    from ui.pages.install_panel import make_ca
+
+    pem = make_ca(data_dir)
+    assert pem.parent == data_dir.ca_dir
+    assert pem.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    assert make_ca(data_dir) == pem  # the same certificate the second time

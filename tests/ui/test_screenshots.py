@@ -23,7 +23,7 @@ from ui.screenshots import DEBIAN_PACKAGES, missing_libraries
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "children", "rules", "activity", "lists", "settings", "time", "requests",
-         "weekly")
+         "weekly", "filters")
 SECTIONS = (("children", "devices"), ("rules", "protection"), ("rules", "explain"),
             ("settings", "install"))
 DIALOGS = ("login", "child-add", "child-edit", "list-import", "certificate")

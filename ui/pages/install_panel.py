@@ -29,6 +29,7 @@ from guardian.install_flow import Plan, Probe, finish, plan, recorded_user, run_
 from guardian.os_integration.actions import Outcome
 from guardian.os_integration.host import probe_host
 from guardian.os_integration.runner import CommandRunner, run_command
+from ui.filter_launcher import FilterLauncher
 from ui.language import Language
 from ui.models.install_model import InstallStepsModel, StepRow
 from ui.styles import error_label
@@ -37,9 +38,8 @@ from ui.widgets.table_view import table
 
 
 def make_ca(data_dir: DataDir) -> Path:
-    from proxy_addons.certificates import ensure_ca
-
-    return ensure_ca(data_dir.ca_dir)
+    """The filter's certificate, created by `guardian ca path` if it does not exist yet."""
+    return FilterLauncher(data_dir).ca_path()
 
 
 class InstallPanel(QWidget):
