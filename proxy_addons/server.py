@@ -51,6 +51,9 @@ class ProxyConfig:
     # "local" or "local:PROGRAMS": also capture this PC's own traffic (mitmproxy's local
     # capture), so a child who clears the proxy settings is still filtered.
     capture: str | None = None
+    # This filter's name in a shared database: where it registers, and which
+    # profile attributed to a machine applies here. None: the host's name.
+    machine_name: str | None = None
 
 
 class _NoPrivateKeys(logging.Filter):
@@ -96,7 +99,7 @@ async def _serve(config: ProxyConfig) -> int:
     tracker = ActiveTimeTracker(UTC)
     reloader = PolicyReloader(
         holder, database, config.data_dir.index_path, listeners, config.reload_interval,
-        tracker, clock,
+        tracker, clock, config.machine_name,
     )
     master.addons.add(
         core.Core(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from guardian.cli.context import CliContext
 from guardian.errors import UsageError
@@ -93,12 +92,11 @@ def run_proxy(args: argparse.Namespace, context: CliContext) -> int:
     host, port = parse_listen(args.listen)
     if args.upstream_proxy is not None:
         check_upstream_proxy(args.upstream_proxy)
-    if args.machine_name is not None:
-        # The filter reads it where it loads the policy and registers itself.
-        os.environ[MACHINE_NAME_ENV] = machine_value(args.machine_name)
-    machine_name()  # a bad name from the environment: one clear error before starting
+    # A bad name, given or from the environment: one clear error before starting.
+    machine = machine_value(args.machine_name) if args.machine_name else machine_name()
     return serve(ProxyConfig(context.data_dir, host, port, tuple(args.options),
-                             upstream_proxy=args.upstream_proxy, capture=args.capture))
+                             upstream_proxy=args.upstream_proxy, capture=args.capture,
+                             machine_name=machine))
 
 
 def print_ca_path(args: argparse.Namespace, context: CliContext) -> int:
