@@ -3,7 +3,7 @@
 `python -m benchmarks.lean_proxy PORT CONFDIR UPSTREAM_CA`. The same master
 (events dispatched through `proxy_addons.hook_table`), the same five built-in
 addons and the same options as proxy_addons/server.py (lazy connections,
-large bodies streamed): beside bare `mitmdump` and the full
+large bodies streamed, the start-up heap frozen): beside bare `mitmdump` and the full
 filter it splits what the lean embedding gains from what Guardian's own
 addons cost.
 """
@@ -11,6 +11,7 @@ addons cost.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import sys
 
@@ -30,6 +31,8 @@ async def serve(port: int, confdir: str, upstream_ca: str) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, master.shutdown)
+    gc.collect()  # as proxy_addons/server.py's settle_heap
+    gc.freeze()
     await master.run()
 
 

@@ -10,6 +10,7 @@ HTTPS block page can be served even for a host that does not exist.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import tempfile
@@ -61,6 +62,20 @@ class _NoPrivateKeys(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "PrivateKey" not in record.getMessage()
+
+
+def settle_heap() -> None:
+    """Keep the garbage collector's full passes off what lives as long as the filter.
+
+    By start-up the process holds about 140,000 objects (mitmproxy, SQLAlchemy,
+    the policy), none of which will be garbage. A full collection walks all of
+    them, about 70 ms here, and under load one ran every second or two: some
+    7% of the filter's time, and the event loop stood still meanwhile. Frozen
+    (`gc.freeze`), they are left out of every pass; objects made later, a
+    reloaded policy included, are collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run_proxy(config: ProxyConfig) -> int:
@@ -139,5 +154,6 @@ async def _serve(config: ProxyConfig) -> int:
         loop.add_signal_handler(signum, master.shutdown)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    settle_heap()
     await master.run()
     return 0
