@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
@@ -195,6 +195,38 @@ def test_rules_are_validated_and_removable(db) -> None:  # type: ignore[no-untyp
             remove_rule(session, an, "block", "example.com")
         with pytest.raises(NotFound, match="An"):
             find_profile(session, "Nobody")
+
+
+def test_request_log_rows_are_stored_as_the_core_insert_stores_them(db) -> None:  # type: ignore[no-untyped-def]
+    """The batch insert hands SQLite plain tuples: the stored values must not differ."""
+    from dataclasses import fields
+
+    from sqlalchemy import insert, select
+
+    from guardian.storage.models import RequestLog
+
+    hanoi = timezone(timedelta(hours=7))
+    rows = [
+        LoggedRequest(time=datetime(2025, 3, 1, 12, 0, 5, 123456, tzinfo=hanoi), profile_id=None,
+                      host="a.example", path="/p", method="GET", status=None, decision="allow",
+                      reason="allowed", category=None, bytes=5, search="bai tap"),
+        LoggedRequest(time=datetime(2025, 3, 1, 12, 0, 5, tzinfo=UTC), profile_id=None,
+                      host="b.example", path="/", method="POST", status=403, decision="block",
+                      reason="category", category="games", bytes=0),
+    ]
+    names = [f.name for f in fields(LoggedRequest)]
+    with db.begin() as session:
+        append_requests(session, rows)
+        session.execute(insert(RequestLog.__table__),
+                        [{name: getattr(row, name) for name in names} for row in rows])
+    table = RequestLog.__table__
+    with db.begin() as session:
+        stored = session.execute(
+            select(*[table.c[name] for name in names]).order_by(table.c.id)).all()
+        raw = session.execute(text("SELECT CAST(time AS TEXT) FROM request_log ORDER BY id")
+                              ).scalars().all()
+    assert stored[:2] == stored[2:]
+    assert raw[:2] == raw[2:]
 
 
 def test_request_log_batches_and_queries(db) -> None:  # type: ignore[no-untyped-def]

@@ -198,12 +198,22 @@ def _site(host: str) -> str:
 
 
 def _add_requests(totals: _Totals, requests: Iterable[LoggedRequest], zone: tzinfo) -> None:
+    # A batch spans a few minutes and a few hundred hosts: the local day and the
+    # site are worked out once per minute and per host, not per row (the zones in
+    # use are whole minutes off UTC, so a local day never starts within a minute).
+    days: dict[int, str] = {}
+    sites: dict[str, str] = {}
     for request in requests:
         if request.profile_id is None:
             continue
         profile_id = request.profile_id
-        day, _hour = _local(request.time, zone)
-        site = _site(request.host)
+        minute = int(request.time.timestamp() // 60)
+        day = days.get(minute)
+        if day is None:
+            day = days[minute] = _local(request.time, zone)[0]
+        site = sites.get(request.host)
+        if site is None:
+            site = sites[request.host] = _site(request.host)
         blocked = request.decision == "block"
         usage = totals.site(profile_id, day, site)
         usage.requests += 1
