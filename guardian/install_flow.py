@@ -1,9 +1,10 @@
-"""`guardian install` / `uninstall` for a program that reports step by step (the parent app).
+"""`guardian install` / `uninstall` as a plan of steps, for the command line and the app.
 
 `plan()` probes the machine and lists the steps (nothing changes);
-`run_step()` carries one out, or only describes it in a dry run; `finish()`
-keeps or forgets the record uninstall reads, as the command line does. The
-probe and the command runner are parameters, so tests never touch the machine.
+`run_step()` carries one out, or only describes it in a dry run (the app runs
+them one by one to report each; the command line applies them all); `finish()`
+keeps or forgets the record uninstall reads. The probe and the command runner
+are parameters, so tests never touch the machine.
 """
 
 from __future__ import annotations
@@ -51,16 +52,24 @@ def plan(kind: str, data_dir: DataDir, *, child_user: str | None = None,
          probe: Probe = probe_host) -> Plan:
     if kind not in ("install", "uninstall"):
         raise ValueError(kind)
-    if kind == "uninstall":
+    if kind == "uninstall":  # undo what the install recorded
         record = read_record(Path(data_dir.root))
         child_user = child_user or recorded_user(data_dir)
         port = record.get("child_port")
         child_port = port if isinstance(port, int) else child_port
+        listen = _recorded_listen(record.get("listen")) or listen
     host = probe(child_user)
     install = default_install(data_dir, data_dir.ca_dir / CA_FILE, listen=listen,
                               child_port=child_port, child_user=child_user)
     steps = install_plan(host, install) if kind == "install" else uninstall_plan(host, install)
     return Plan(kind, host, install, tuple(steps))
+
+
+def _recorded_listen(value: object) -> tuple[str, int] | None:
+    if not isinstance(value, str):
+        return None
+    host, _, port = value.rpartition(":")
+    return (host.strip("[]"), int(port)) if host and port.isdigit() else None
 
 
 def run_step(plan: Plan, step: Step, *, dry_run: bool,

@@ -41,3 +41,13 @@ def test_a_dry_run_changes_nothing_and_a_real_run_uses_the_runner(data_dir, tmp_
     outcomes = [run_step(undo, step, dry_run=False, run=runner) for step in undo.steps]
     finish(undo, data_dir, outcomes, dry_run=False)
     assert recorded_user(data_dir) is None
+
+
+def test_uninstall_undoes_the_address_and_port_the_install_recorded(data_dir, tmp_path) -> None:
+    probe = pretend_host(tmp_path / "home")
+    installed = plan("install", data_dir, child_user="an", listen=("127.0.0.1", 9090),
+                     child_port=8081, probe=probe)
+    finish(installed, data_dir, [], dry_run=False)
+    undo = plan("uninstall", data_dir, probe=probe)  # asked without the address
+    assert (undo.install.listen_host, undo.install.listen_port) == ("127.0.0.1", 9090)
+    assert undo.install.child_port == 8081 and undo.install.child_user == "an"

@@ -13,17 +13,8 @@ from pathlib import Path
 from guardian.cli.context import CliContext
 from guardian.cli.proxy import DEFAULT_LISTEN, parse_listen
 from guardian.errors import UsageError
-from guardian.os_integration.host import default_install, probe_host
-from guardian.os_integration.plan import (
-    forget_record,
-    install_plan,
-    read_record,
-    uninstall_plan,
-    write_record,
-)
+from guardian.install_flow import Plan, finish, plan
 from guardian.os_integration.runner import apply_steps
-
-CA_FILE = "mitmproxy-ca-cert.pem"
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,38 +50,27 @@ def install_command(args: argparse.Namespace, context: CliContext) -> int:
     listen = parse_listen(args.listen)
     if args.port is not None and not 1 <= args.port <= 65535:
         raise UsageError(f"port {args.port} is not between 1 and 65535")
-    ca_cert = context.data_dir.ca_dir / CA_FILE
     if not args.dry_run:
         from proxy_addons.certificates import ensure_ca
 
         context.data_dir.ensure()
-        ca_cert = ensure_ca(context.data_dir.ca_dir)
+        ensure_ca(context.data_dir.ca_dir)
         _give_back(context.data_dir.root, context.data_dir.ca_dir)
-    host = probe_host(args.user)
-    install = default_install(context.data_dir, ca_cert, listen=listen,
-                              child_port=args.port, child_user=args.user)
-    outcomes = apply_steps(install_plan(host, install), dry_run=args.dry_run,
-                           windows=host.windows, report=print)
-    if not args.dry_run:
-        write_record(context.data_dir.root, install)
-    return 1 if any(outcome.status == "failed" for outcome in outcomes) else 0
+    steps = plan("install", context.data_dir, child_user=args.user, listen=listen,
+                 child_port=args.port)
+    return _carry_out(steps, args.dry_run, context)
 
 
 def uninstall_command(args: argparse.Namespace, context: CliContext) -> int:
-    record = read_record(context.data_dir.root)
-    user = args.user or _text(record.get("child_user"))
-    listen = parse_listen(_text(record.get("listen")) or DEFAULT_LISTEN)
-    port = record.get("child_port")
-    host = probe_host(user)
-    install = default_install(context.data_dir, context.data_dir.ca_dir / CA_FILE, listen=listen,
-                              child_port=port if isinstance(port, int) else None,
-                              child_user=user)
-    outcomes = apply_steps(uninstall_plan(host, install), dry_run=args.dry_run,
-                           windows=host.windows, report=print)
-    failed = any(outcome.status == "failed" for outcome in outcomes)
-    if not args.dry_run and not failed:
-        forget_record(Path(context.data_dir.root))
-    return 1 if failed else 0
+    return _carry_out(plan("uninstall", context.data_dir, child_user=args.user),
+                      args.dry_run, context)
+
+
+def _carry_out(steps: Plan, dry_run: bool, context: CliContext) -> int:
+    outcomes = apply_steps(steps.steps, dry_run=dry_run, windows=steps.host.windows,
+                           report=print)
+    finish(steps, context.data_dir, outcomes, dry_run=dry_run)
+    return 1 if any(outcome.status == "failed" for outcome in outcomes) else 0
 
 
 def _give_back(root: Path, ca_dir: Path) -> None:
@@ -105,5 +85,3 @@ def _give_back(root: Path, ca_dir: Path) -> None:
             os.chown(path, owner.st_uid, owner.st_gid)
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
