@@ -47,6 +47,7 @@ from ui.pages.rules_explain import ExplainPanel
 from ui.pages.rules_protection import ProtectionPanel
 from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
+from ui.widgets.child_picker import ChildPicker
 from ui.widgets.table_view import table
 
 
@@ -74,8 +75,7 @@ class RulesPage(Page):
                  index_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(language, parent)
         self.tasks = tasks
-        self.child = QComboBox()
-        self.child.setMinimumContentsLength(16)
+        self.child = ChildPicker()
         self.child_label = QLabel()
         self.child_label.setBuddy(self.child)
         self.child.currentIndexChanged.connect(lambda _i: self._load_child())
@@ -180,26 +180,16 @@ class RulesPage(Page):
 
     @property
     def profile_id(self) -> int | None:
-        value = self.child.currentData()
-        return int(value) if value is not None else None
+        return self.child.profile_id
 
     def select_child(self, profile_id: int) -> None:
-        index = self.child.findData(profile_id)
-        if index >= 0:
-            self.child.setCurrentIndex(index)
+        self.child.select(profile_id)
 
     def refresh(self) -> None:
         self.tasks.query(profile_summaries, self._children_loaded, owner=self)
 
     def _children_loaded(self, children: list[ProfileSummary]) -> None:
-        chosen = self.profile_id
-        self.child.blockSignals(True)
-        self.child.clear()
-        for summary in children:
-            self.child.addItem(summary.name, summary.id)
-        self.child.blockSignals(False)
-        if chosen is not None:
-            self.select_child(chosen)
+        self.child.set_children(children)
         has_children = bool(children)
         self.no_children.setVisible(not has_children)
         for widget in (self.child, self.categories_box, self.sites_box, self.protection,

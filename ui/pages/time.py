@@ -48,6 +48,7 @@ from ui.models.time_model import BudgetRow, BudgetsModel
 from ui.pages.page import Page
 from ui.styles import error_label
 from ui.tasks import Tasks, error_sentence
+from ui.widgets.child_picker import ChildPicker
 from ui.widgets.table_view import table
 
 NO_LIMIT_WORDS = ("", "no limit", "off")
@@ -92,8 +93,7 @@ class TimePage(Page):
     def __init__(self, language: Language, tasks: Tasks, parent: QWidget | None = None) -> None:
         super().__init__(language, parent)
         self.tasks = tasks
-        self.child = QComboBox()
-        self.child.setMinimumContentsLength(16)
+        self.child = ChildPicker()
         self.child_label = QLabel()
         self.child_label.setBuddy(self.child)
         self.child.currentIndexChanged.connect(lambda _i: self._load_child())
@@ -267,26 +267,16 @@ class TimePage(Page):
 
     @property
     def profile_id(self) -> int | None:
-        value = self.child.currentData()
-        return int(value) if value is not None else None
+        return self.child.profile_id
 
     def select_child(self, profile_id: int) -> None:
-        index = self.child.findData(profile_id)
-        if index >= 0:
-            self.child.setCurrentIndex(index)
+        self.child.select(profile_id)
 
     def refresh(self) -> None:
         self.tasks.query(profile_summaries, self._children_loaded, owner=self)
 
     def _children_loaded(self, children: list[ProfileSummary]) -> None:
-        chosen = self.profile_id
-        self.child.blockSignals(True)
-        self.child.clear()
-        for summary in children:
-            self.child.addItem(summary.name, summary.id)
-        self.child.blockSignals(False)
-        if chosen is not None:
-            self.select_child(chosen)
+        self.child.set_children(children)
         has_children = bool(children)
         self.no_children.setVisible(not has_children)
         for widget in (self.child, self.budgets_box, self.hours_box, self.extra_box):
