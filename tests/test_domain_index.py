@@ -217,7 +217,7 @@ def test_every_listed_name_and_subdomain_is_found_and_nothing_else(
             assert index.mask_of(name) == (ADULT if covered else 0)
 
 
-def test_file_size_is_about_ten_bytes_per_domain(tmp_path: Path) -> None:
+def test_file_size_is_about_fourteen_bytes_per_domain(tmp_path: Path) -> None:
     rng = random.Random(20)
     names = {
         "".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 14)))
@@ -230,7 +230,7 @@ def test_file_size_is_about_ten_bytes_per_domain(tmp_path: Path) -> None:
     stats = compile_index([(source(tmp_path, "big", "\n".join(names)), "adult")], out)
 
     per_domain = out.stat().st_size / stats.domains
-    assert 8 <= per_domain <= 12
+    assert 12 <= per_domain <= 16  # 8 / LOAD_FACTOR for the table, ~1 for the filter
     with DomainIndex.open(out) as index:
         assert len(index) == len(names)
         sample = rng.sample(sorted(names), 1000)
