@@ -3,7 +3,8 @@
 `python -m benchmarks.lean_proxy PORT CONFDIR UPSTREAM_CA`. The same master
 (events dispatched through `proxy_addons.hook_table`), the same five built-in
 addons and the same options as proxy_addons/server.py (lazy connections,
-large bodies streamed, the start-up heap frozen): beside bare `mitmdump` and the full
+large bodies streamed, the interpreter set up as
+proxy_addons/interpreter.py does): beside bare `mitmdump` and the full
 filter it splits what the lean embedding gains from what Guardian's own
 addons cost.
 """
@@ -11,7 +12,6 @@ addons cost.
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import sys
 
@@ -19,9 +19,11 @@ from mitmproxy import options
 from mitmproxy.addons import core, errorcheck, next_layer, proxyserver, tlsconfig
 
 from proxy_addons.hook_table import filter_master
+from proxy_addons.interpreter import settle_heap, skip_debug_type_checks
 
 
 async def serve(port: int, confdir: str, upstream_ca: str) -> None:
+    skip_debug_type_checks()
     master = filter_master(options.Options())
     master.addons.add(core.Core(), proxyserver.Proxyserver(), next_layer.NextLayer(),
                       tlsconfig.TlsConfig(), errorcheck.ErrorCheck())
@@ -31,8 +33,7 @@ async def serve(port: int, confdir: str, upstream_ca: str) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, master.shutdown)
-    gc.collect()  # as proxy_addons/server.py's settle_heap
-    gc.freeze()
+    settle_heap()
     await master.run()
 
 

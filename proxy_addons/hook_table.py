@@ -11,8 +11,10 @@ that have no handler for the event at all.
 HookTable keeps the same addons, order, and error handling, but finds each
 event's handlers (the addons' and their children's, as mitmproxy's own
 traversal finds them) once and then calls only those. The table is built
-again whenever an addon is added or removed. Lifecycle events that run
-synchronously (`load`, `configure`, ...) keep mitmproxy's own path.
+again whenever an addon is added or removed. An event's arguments are read
+by field names found once per event type (`Hook.args` asks `dataclasses`
+for the fields on every call). Lifecycle events that run synchronously
+(`load`, `configure`, ...) keep mitmproxy's own path.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import inspect
 import logging
 import types
 from collections.abc import Callable
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from mitmproxy import exceptions, flow, hooks, options
@@ -37,6 +41,7 @@ class HookTable(AddonManager):
     def __init__(self, master: Master) -> None:
         super().__init__(master)
         self._handlers: dict[str, tuple[Handler, ...]] = {}
+        self._readers: dict[type[hooks.Hook], Callable[[hooks.Hook], tuple[Any, ...]]] = {}
 
     def handlers(self, name: str) -> tuple[Handler, ...]:
         """The callables for event `name`, in the order mitmproxy would call them."""
@@ -66,7 +71,7 @@ class HookTable(AddonManager):
         funcs = self.handlers(event.name)
         if not funcs:
             return
-        args = event.args()
+        args = self._args(event)
         for func in funcs:
             try:
                 result = func(*args)
@@ -80,10 +85,23 @@ class HookTable(AddonManager):
                 # As mitmproxy's own `safecall`: logged, and the next addon still runs.
                 logger.error(f"Addon error: {exc}", exc_info=True)
 
+    def _args(self, event: hooks.Hook) -> tuple[Any, ...]:
+        """`event.args()`, as a tuple."""
+        reader = self._readers.get(type(event))
+        if reader is None:
+            names = [field.name for field in fields(event)]  # type: ignore[arg-type]
+            if len(names) == 1:
+                one = attrgetter(names[0])
+                reader = self._readers[type(event)] = lambda e: (one(e),)
+            else:
+                reader = self._readers[type(event)] = attrgetter(*names) if names else (
+                    lambda e: ())
+        return reader(event)
+
     async def handle_lifecycle(self, event: hooks.Hook) -> None:
         await self.trigger_event(event)
         if self.handlers(hooks.UpdateHook.name):
-            message = event.args()[0]
+            message = self._args(event)[0]
             if isinstance(message, flow.Flow):
                 await self.trigger_event(hooks.UpdateHook([message]))
 

@@ -10,7 +10,6 @@ HTTPS block page can be served even for a host that does not exist.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import tempfile
@@ -30,6 +29,7 @@ from proxy_addons import guardian_addons
 from proxy_addons.certificates import ensure_ca
 from proxy_addons.device_traffic import DeviceTraffic
 from proxy_addons.hook_table import filter_master
+from proxy_addons.interpreter import settle_heap, skip_debug_type_checks
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
 
 logger = logging.getLogger("guardian.proxy")
@@ -64,20 +64,6 @@ class _NoPrivateKeys(logging.Filter):
         return "PrivateKey" not in record.getMessage()
 
 
-def settle_heap() -> None:
-    """Keep the garbage collector's full passes off what lives as long as the filter.
-
-    By start-up the process holds about 140,000 objects (mitmproxy, SQLAlchemy,
-    the policy), none of which will be garbage. A full collection walks all of
-    them, about 70 ms here, and under load one ran every second or two: some
-    7% of the filter's time, and the event loop stood still meanwhile. Frozen
-    (`gc.freeze`), they are left out of every pass; objects made later, a
-    reloaded policy included, are collected as before.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def run_proxy(config: ProxyConfig) -> int:
     """Run the filter in the foreground until SIGINT or SIGTERM."""
     return asyncio.run(_serve(config))
@@ -102,6 +88,7 @@ async def _serve(config: ProxyConfig) -> int:
             logger.error("Cannot create the filter's certificate in %s: %s", confdir, exc)
             confdir = Path(tempfile.mkdtemp(prefix="guardian-ca-"))
 
+    skip_debug_type_checks()
     master = filter_master(options.Options())
     holder = PolicyHolder()
     database = SharedDatabase(config.data_dir.database_url)
