@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn, Self
 from zlib import crc32
 
-from guardian.errors import ListError
+from guardian.errors import ListError, StaleIndex
 from guardian.hosts import domain_suffixes, is_ip
 
 MAGIC = b"GRDNIDX\x00"
@@ -241,7 +241,10 @@ class DomainIndex:
         if magic != MAGIC:
             _refuse(source, "it is not a Guardian category index")
         if version != FORMAT_VERSION:
-            _refuse(source, f"it has format version {version}, not {FORMAT_VERSION}")
+            raise StaleIndex(
+                f"The category index {source} has format version {version}, not "
+                f"{FORMAT_VERSION}; compile the lists again (the filter does so when it starts)."
+            )
         masks_end = _HEADER.size + _MASKS_BYTES
         slots_end = masks_end + 8 * table_slots
         filter_end = slots_end + 8 * filter_words

@@ -10,6 +10,7 @@ and exits non-zero; nothing already stored is changed by a failed command.
     │   ├── AlreadyExists   a second profile, port or rule of the same name
     │   └── InvalidHost     not a host name, IP address or URL
     ├── ListError           a list file is unreadable or yields no domains
+    │   └── StaleIndex      the category index was written by another version
     ├── CatalogError        the Code of Conduct catalog is unreadable or inconsistent
     ├── StorageError        the database cannot be opened, migrated or written
     └── PolicyUnavailable   the proxy could not load the household policy
@@ -49,6 +50,12 @@ class InvalidHost(UsageError):
 
 class ListError(GuardianError):
     code = "list_error"
+
+
+class StaleIndex(ListError):
+    """Compiling the saved lists again makes a current one (`rebuild_stale_index`)."""
+
+    code = "stale_index"
 
 
 class CatalogError(GuardianError):

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from guardian.categories import CATEGORIES, is_category
 from guardian.datadir import DataDir
-from guardian.errors import UsageError
+from guardian.domain_index import DomainIndex
+from guardian.errors import StaleIndex, UsageError
 from guardian.lists import (
     FILE_FORMATS,
     FOLDER_FORMATS,
@@ -105,11 +106,7 @@ def import_list(
             source.url_count = len(parsed.urls)
             source.bad_lines = parsed.bad_lines
             session.flush()
-            sources = [
-                (data_dir.lists_dir / s.file_name, s.category_code)
-                for s in session.scalars(select(ListSource).order_by(ListSource.id))
-            ]
-            stats = compile_index(sources, data_dir.index_path)
+            stats = compile_index(saved_lists(session, data_dir), data_dir.index_path)
             bump_policy_version(session)
     except BaseException:
         source_path.unlink(missing_ok=True)
@@ -122,6 +119,27 @@ def import_list(
         unsupported_lines=parsed.unsupported_lines, bad_lines=parsed.bad_lines,
         bad_examples=tuple(parsed.bad_examples), index=stats, replaced=replaced is not None,
     )
+
+
+def saved_lists(session: Session, data_dir: DataDir) -> list[tuple[Path, str]]:
+    """Each imported list's saved copy in the data folder, with its category."""
+    return [(data_dir.lists_dir / s.file_name, s.category_code)
+            for s in session.scalars(select(ListSource).order_by(ListSource.id))]
+
+
+def rebuild_stale_index(db: Database, data_dir: DataDir) -> IndexStats | None:
+    """Compile the index again from the saved lists if another version of Guardian wrote it.
+
+    Returns what was compiled, or None when the index was current (or absent).
+    """
+    try:
+        DomainIndex.open(data_dir.index_path).close()
+        return None
+    except StaleIndex:
+        pass
+    with db.begin() as session:
+        sources = saved_lists(session, data_dir)
+    return compile_index(sources, data_dir.index_path)
 
 
 def imported_lists(session: Session) -> list[ImportedList]:

@@ -25,6 +25,7 @@ from guardian.clock import SystemClock
 from guardian.datadir import DataDir
 from guardian.devices import devices_dir, list_devices
 from guardian.errors import GuardianError, UsageError
+from guardian.list_import import rebuild_stale_index
 from proxy_addons import guardian_addons
 from proxy_addons.certificates import ensure_ca
 from proxy_addons.device_traffic import DeviceTraffic
@@ -64,6 +65,18 @@ class _NoPrivateKeys(logging.Filter):
         return "PrivateKey" not in record.getMessage()
 
 
+def _rebuild_stale_index(data_dir: DataDir, database: SharedDatabase) -> None:
+    """After an upgrade that changed the index's format, compile it again from the saved lists."""
+    try:
+        stats = rebuild_stale_index(database.get(), data_dir)
+    except GuardianError as exc:  # the reloader reports it again and fails closed
+        logger.error("%s", exc.message)
+        return
+    if stats is not None:
+        logger.info("Compiled the category lists again for this version of Guardian "
+                    "(%d domains, %.1f s)", stats.domains, stats.seconds)
+
+
 def run_proxy(config: ProxyConfig) -> int:
     """Run the filter in the foreground until SIGINT or SIGTERM."""
     return asyncio.run(_serve(config))
@@ -71,6 +84,9 @@ def run_proxy(config: ProxyConfig) -> int:
 
 async def _serve(config: ProxyConfig) -> int:
     logging.getLogger("mitmproxy.proxy.mode_servers").addFilter(_NoPrivateKeys())
+    # Guardian's own events (policy loaded, listeners, retention, ...) in the filter's log;
+    # mitmproxy's per-connection chatter stays below the root logger's level.
+    logging.getLogger("guardian").setLevel(logging.INFO)
     confdir = config.data_dir.ca_dir
     try:
         config.data_dir.ensure()
@@ -117,6 +133,7 @@ async def _serve(config: ProxyConfig) -> int:
     master.addons.add(
         *guardian_addons(holder, reloader, database, tracker, clock, config.flush_interval)
     )
+    await asyncio.to_thread(_rebuild_stale_index, config.data_dir, database)
     await asyncio.to_thread(reloader.load_now)
     ports = holder.policy.ports if holder.policy else ()
     try:

@@ -235,3 +235,26 @@ def test_file_size_is_about_fourteen_bytes_per_domain(tmp_path: Path) -> None:
         assert len(index) == len(names)
         sample = rng.sample(sorted(names), 1000)
         assert all(index.mask_of(f"m.{name}") == ADULT for name in sample)
+
+
+def test_only_an_index_from_another_version_is_compiled_again(cli, data_dir, db,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path) -> None:
+    from guardian.errors import StaleIndex
+    from guardian.list_import import rebuild_stale_index
+
+    assert rebuild_stale_index(db, data_dir) is None  # no lists yet: nothing to do
+    listed = tmp_path / "gambling.txt"
+    listed.write_text("casino.example\nbet.example\n")
+    assert cli("lists", "import", str(listed), "--category", "gambling").code == 0
+    index = data_dir.index_path
+    current = index.read_bytes()
+    assert rebuild_stale_index(db, data_dir) is None
+    assert index.read_bytes() == current  # a current index is left as it is
+
+    index.write_bytes(current[:8] + (1).to_bytes(4, "little") + current[12:])
+    with pytest.raises(StaleIndex, match="format version 1"):
+        DomainIndex.open(index)
+    stats = rebuild_stale_index(db, data_dir)
+    assert stats is not None and stats.domains == 2
+    with DomainIndex.open(index) as rebuilt:
+        assert rebuilt.mask_of("www.casino.example") == CATEGORY_BITS["gambling"]

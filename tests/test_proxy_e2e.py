@@ -241,3 +241,23 @@ def test_fails_closed_when_the_data_folder_cannot_be_created(tmp_path, web) -> N
     assert reply.status == 503
     assert "cannot create Guardian's data folder" in proxy.log()
     assert blocker.read_text() == "a file where the data folder should be"
+
+
+def test_an_index_written_by_another_version_is_compiled_again_at_start(tmp_path: Path) -> None:
+    from guardian.datadir import resolve_data_dir
+    from guardian.domain_index import DomainIndex
+
+    data_dir = tmp_path / "data"
+    ok(data_dir, "profile", "add", "An", "--age", "9", "--default")
+    listed = tmp_path / "gambling.txt"
+    listed.write_text("casino.example\n")
+    ok(data_dir, "lists", "import", str(listed), "--category", "gambling")
+    index = resolve_data_dir(data_dir).index_path
+    data = index.read_bytes()  # as an older Guardian wrote it: format version 1
+    index.write_bytes(data[:8] + (1).to_bytes(4, "little") + data[12:])
+    with GuardianProxy(data_dir) as proxy:
+        assert fetch(proxy.port, "http://casino.example/").status == 403
+    log = proxy.log()
+    assert "Compiled the category lists again for this version of Guardian (1 domains" in log
+    with DomainIndex.open(index) as current:
+        assert len(current) == 1
