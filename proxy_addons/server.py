@@ -30,7 +30,7 @@ from proxy_addons import guardian_addons
 from proxy_addons.certificates import ensure_ca
 from proxy_addons.device_traffic import DeviceTraffic
 from proxy_addons.hook_table import filter_master
-from proxy_addons.interpreter import settle_heap, skip_debug_type_checks
+from proxy_addons.interpreter import release_heap, settle_heap, skip_debug_type_checks
 from proxy_addons.policy_source import ListenerSync, PolicyHolder, PolicyReloader, SharedDatabase
 
 logger = logging.getLogger("guardian.proxy")
@@ -159,5 +159,8 @@ async def _serve(config: ProxyConfig) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     settle_heap()
-    await master.run()
+    try:
+        await master.run()
+    finally:
+        release_heap()
     return 0
