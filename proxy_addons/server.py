@@ -69,9 +69,8 @@ def _rebuild_stale_index(data_dir: DataDir, database: SharedDatabase) -> None:
     """After an upgrade that changed the index's format, compile it again from the saved lists."""
     try:
         stats = rebuild_stale_index(database.get(), data_dir)
-    except GuardianError as exc:  # the reloader reports it again and fails closed
-        logger.error("%s", exc.message)
-        return
+    except GuardianError:
+        return  # the database or lists are unusable: the reloader says why and fails closed
     if stats is not None:
         logger.info("Compiled the category lists again for this version of Guardian "
                     "(%d domains, %.1f s)", stats.domains, stats.seconds)
