@@ -159,6 +159,10 @@ def run_sections(results: Results, plan: Plan, work: Path, only: set[str],
     results.rows.sort(key=lambda row: order.get(row.section, 99))
 
 
+def _topic(note: str) -> str:
+    return note.split(":", 1)[0]
+
+
 def _merged(saved_path: Path, new: Results, only: set[str],
             again: str) -> tuple[Results, list[str]]:
     """The saved results with the sections in `only` replaced by `new`."""
@@ -168,7 +172,9 @@ def _merged(saved_path: Path, new: Results, only: set[str],
     merged = Results(
         [row for row in saved.rows if row.section not in letters] + new.rows,
         [t for t in saved.tables if t[0] not in headings] + new.tables,
-        saved.notes + [note for note in new.notes if note not in saved.notes],
+        # A note of this run replaces the saved one on the same topic (its text before ":").
+        [note for note in saved.notes if _topic(note) not in {_topic(n) for n in new.notes}]
+        + new.notes,
     )
     order = {letter: n for n, letter in enumerate(SECTIONS + "x")}
     merged.rows.sort(key=lambda row: order.get(row.section, 99))
