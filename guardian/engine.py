@@ -115,7 +115,7 @@ def blocked_categories(context: Context) -> Decision | None:
 def unsafe_search_engines(context: Context) -> Decision | None:
     """An engine Guardian cannot make safe: blocked, or allowed and flagged in the log."""
     policy = context.policy
-    if not policy.safe_search or not _unsupported_engine(context.request.host):
+    if not policy.safe_search or not load_safe_search().is_unsupported(context.request.host):
         return None
     if policy.unsafe_search == "block":
         return block(Reason.UNSAFE_SEARCH, category=context.category)
@@ -185,14 +185,9 @@ def applicable_budgets(
     return found
 
 
-# Both depend only on the host and on catalogues shipped with Guardian; the
-# proxy asks for every request, mostly about the same few hundred hosts.
+# It depends only on the host and on data shipped with Guardian; the proxy
+# asks for every request, mostly about the same few hundred hosts.
 _bypass_host = lru_cache(maxsize=8192)(is_bypass_host)
-
-
-@lru_cache(maxsize=8192)
-def _unsupported_engine(host: str) -> bool:
-    return load_safe_search().is_unsupported(host)
 
 
 CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories, unsafe_search_engines)

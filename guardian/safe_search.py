@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -22,6 +22,7 @@ from guardian.errors import CatalogError
 from guardian.sites import site_of
 
 MAX_TERMS = 200
+HOST_FACTS_KEPT = 8192  # hosts whose facts are kept; the filter asks on every request
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,37 @@ class SafeSearchCatalog:
     youtube_terms_path: str
     youtube_terms: str
     unsupported: tuple[str, ...]
+    # host -> (its engine, YouTube's?, unsupported?): the patterns are matched once per host.
+    _facts: dict[str, tuple[Engine | None, bool, bool]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def engine_for(self, host: str) -> Engine | None:
-        for engine in self.engines:
-            if any(host_matches(host, pattern) for pattern in engine.hosts):
-                return engine
-        return None
+        return self._facts_of(host)[0]
 
     def is_youtube(self, host: str) -> bool:
-        return any(host_matches(host, pattern) for pattern in self.youtube_hosts)
+        return self._facts_of(host)[1]
 
     def is_unsupported(self, host: str) -> bool:
-        return any(host_matches(host, pattern) for pattern in self.unsupported)
+        return self._facts_of(host)[2]
+
+    def is_search_host(self, host: str) -> bool:
+        """An engine's or YouTube's: a host whose queries may hold search terms."""
+        engine, youtube, _ = self._facts_of(host)
+        return engine is not None or youtube
+
+    def _facts_of(self, host: str) -> tuple[Engine | None, bool, bool]:
+        facts = self._facts.get(host)
+        if facts is None:
+            if len(self._facts) >= HOST_FACTS_KEPT:
+                self._facts.clear()
+            engine = next((engine for engine in self.engines
+                           if any(host_matches(host, p) for p in engine.hosts)), None)
+            facts = self._facts[host] = (
+                engine,
+                any(host_matches(host, pattern) for pattern in self.youtube_hosts),
+                any(host_matches(host, pattern) for pattern in self.unsupported),
+            )
+        return facts
 
     def search_terms(self, host: str, path: str, query: Sequence[tuple[str, str]]) -> str | None:
         """What the child searched for, or None if this is not a search."""

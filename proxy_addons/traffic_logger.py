@@ -14,7 +14,7 @@ from guardian.personal_info import redact
 from guardian.safe_search import SafeSearchCatalog, load_safe_search
 from guardian.storage.activity import LoggedRequest
 from proxy_addons.batch_writer import BatchWriter
-from proxy_addons.enforcer import HOST_CACHE_SIZE, METADATA_KEY, Verdict
+from proxy_addons.enforcer import METADATA_KEY, Verdict
 
 MAX_PATH = 2048
 LOGGED_KEY = "guardian_logged"
@@ -24,7 +24,6 @@ class TrafficLogger:
     def __init__(self, writer: BatchWriter, catalog: SafeSearchCatalog | None = None) -> None:
         self.writer = writer
         self.catalog = catalog or load_safe_search()
-        self._searchable: dict[str, bool] = {}  # host -> a search engine's or YouTube's
 
     def response(self, flow: http.HTTPFlow) -> None:
         self._record(flow)
@@ -57,14 +56,7 @@ class TrafficLogger:
 
     def _search_terms(self, verdict: Verdict, request: http.Request) -> str | None:
         """What was searched for, without the child's own details in it."""
-        searchable = self._searchable.get(verdict.host)
-        if searchable is None:
-            if len(self._searchable) >= HOST_CACHE_SIZE:
-                self._searchable.clear()
-            searchable = self._searchable[verdict.host] = (
-                self.catalog.engine_for(verdict.host) is not None
-                or self.catalog.is_youtube(verdict.host))
-        if not searchable:
+        if not self.catalog.is_search_host(verdict.host):
             return None  # not a search: the query is not even parsed
         terms = self.catalog.search_terms(
             verdict.host, request.path, list(request.query.items(multi=True)))
