@@ -33,10 +33,22 @@ REPO = Path(__file__).resolve().parent.parent
 PAGE = b"<!doctype html><html><body><h1>upstream page</h1>" + b"x" * 2000 + b"</body></html>"
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nothing listens on, never the same one twice in a test run.
+
+    The kernel may give a just-closed ephemeral port out again at once, so two
+    calls in a row (a port for each child) could otherwise return the same one.
+    """
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20.0) -> None:
