@@ -382,8 +382,9 @@ def _classifier(
         name = host.encode()
         labels = name.split(b".")
         label = len(labels) - 1
-        if not label or host[-1].isdigit() or ":" in host:
-            # A single label, or an IP literal (as `is_ip`): only the host itself.
+        if not label or (host[-1].isdigit() or ":" in host) and is_ip(host):
+            # A single label, or an IP literal: only the host itself. The cheap
+            # test comes first; a name may end in a digit and be no address.
             mask = probe(name)
         else:
             # Each suffix is `name[start:]`; the labels' lengths move `start`

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from guardian.categories import CATEGORY_BITS
 from guardian.domain_index import DomainIndex
-from guardian.errors import ListError
-from guardian.hosts import domain_suffixes, normalize_path
+from guardian.errors import InvalidHost, ListError
+from guardian.hosts import domain_suffixes, is_ip, normalize_host, normalize_path
 from guardian.lists import compile_index, parse_list, write_source_file
 
 ADULT = CATEGORY_BITS["adult"]
@@ -45,7 +45,7 @@ def index(tmp_path: Path) -> Iterator[DomainIndex]:
         tmp_path,
         ("adult", "example.com\nshared.example\n198.51.100.7\n2001:db8::5\nvideo.example/adult\n"),
         ("gambling", "casino.example\nshared.example\nbets.sub.example.org\nexample.net/casino/\n"),
-        ("games", "zip\n"),
+        ("games", "zip\nprinter.lan2\n"),
     ) as opened:
         yield opened
 
@@ -74,6 +74,9 @@ def index(tmp_path: Path) -> Iterator[DomainIndex]:
         ("anything.zip", GAMES),
         ("zip", GAMES),
         ("video.example", 0),
+        ("printer.lan2", GAMES),  # a name may end in a digit and be no address
+        ("tray.printer.lan2", GAMES),
+        ("lan2", 0),
     ],
 )
 def test_mask_of_matches_listed_names_and_their_subdomains(
@@ -103,7 +106,7 @@ def test_url_mask_matches_path_prefixes_of_the_host_and_parents(
 
 
 def test_counts(index: DomainIndex) -> None:
-    assert len(index) == 7  # shared.example is in two lists but counted once
+    assert len(index) == 8  # shared.example is in two lists but counted once
     assert index.url_count == 2
 
 
@@ -195,7 +198,22 @@ def test_compiling_no_sources_gives_an_index_that_matches_nothing(tmp_path: Path
 
 
 LABEL = st.text(alphabet=string.ascii_lowercase + string.digits + "-", min_size=1, max_size=12)
-NAME = st.lists(LABEL, min_size=2, max_size=4).map(".".join).filter(lambda n: not n[-1].isdigit())
+
+
+def _is_domain_name(name: str) -> bool:
+    """True if `name` is a canonical domain name, not an address or an invalid host.
+
+    A name whose last label reads as a number ("12", "0x1f", even "0x") is an
+    IPv4 address in WHATWG's spelling, or no valid host at all; addresses are
+    tested above.
+    """
+    try:
+        return normalize_host(name) == name and not is_ip(name)
+    except InvalidHost:
+        return False
+
+
+NAME = st.lists(LABEL, min_size=2, max_size=4).map(".".join).filter(_is_domain_name)
 
 
 @settings(max_examples=25, deadline=None)
