@@ -40,6 +40,7 @@ _ASKABLE = {
     Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time",
 }
 SEND_ANYWAY = "send_anyway"
+FOLDED_HEADER = b"Guardian refused a malformed request: a header folded over two lines."
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,9 @@ class PolicyEnforcer:
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live or flow.metadata.get(PORTAL_KEY):
+            return
+        if _has_folded_header(flow.request.headers.fields):
+            flow.response = http.Response.make(400, FOLDED_HEADER, {"Content-Type": "text/plain"})
             return
         try:
             verdict = self.judge(flow)
@@ -210,3 +214,13 @@ def _browser_language(flow: http.HTTPFlow) -> str:
     """Without a profile (no policy, unknown device), follow the browser's language."""
     accept = flow.request.headers.get("accept-language", "").strip().lower()
     return "en" if accept.startswith("en") else FALLBACK_LANGUAGE
+
+
+def _has_folded_header(fields: tuple[tuple[bytes, bytes], ...]) -> bool:
+    """A header continued on the next line (obs-fold), which no browser sends.
+
+    mitmproxy reads one and would pass it on still folded; RFC 9112 section
+    5.2 lets a proxy refuse it, and a filter should not forward what servers
+    may read differently.
+    """
+    return any(b"\n" in value for _, value in fields)

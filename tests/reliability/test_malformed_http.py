@@ -127,6 +127,14 @@ def test_malformed_requests_leave_the_filter_serving(proxy: GuardianProxy, case:
     still_serving(proxy)
 
 
+def test_a_folded_header_is_refused_not_passed_on(proxy: GuardianProxy,
+                                                   internet: FakeInternet) -> None:
+    before = len(internet.requests)
+    reply = exchange(proxy.port, GARBAGE["folded header"])
+    assert reply.status == 400 and b"folded" in reply.body
+    assert len(internet.requests) == before
+
+
 def connect_then(proxy: GuardianProxy, payload: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
         sock.sendall(request_bytes("CONNECT", f"{ALLOWED}:443", f"{ALLOWED}:443"))
