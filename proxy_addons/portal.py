@@ -4,7 +4,8 @@
 resolves on the Internet) is answered by the filter itself, over HTTP and
 HTTPS, and never reaches the network:
 
-- `GET /health`: whether the filter runs and has its policy (for the app);
+- `GET /health`: whether the filter runs and has its policy (for the app; the
+  reason it has none is only in the filter's log);
 - `POST /ask`: a child asks a parent for a site or more time (signed token);
 - `GET /requests/<id>`: the state of the child's own request (refreshes itself);
 - `POST /report`: "report this page" (signed token);
@@ -83,11 +84,13 @@ class ChildPortal:
         path = request.path.split("?", 1)[0]
         policy = self.holder.policy
         if path == "/health":
+            # Anyone on the filter's ports may ask, children included: the
+            # reason (which may name the data folder) stays in the filter's log.
             return _json({
                 "guardian": __version__,
                 "ok": policy is not None,
                 "policy_version": policy.version if policy else None,
-                "error": self.holder.error,
+                "error": None if self.holder.error is None else "policy_unavailable",
             })
         if policy is None:
             return _notice(503, "vi", "reason.policy_unavailable", detail=".detail")

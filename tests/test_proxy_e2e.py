@@ -223,6 +223,9 @@ def test_fails_closed_while_the_database_is_broken_and_recovers(tmp_path, web) -
     with GuardianProxy(data_dir) as proxy:
         broken = fetch(proxy.port, f"http://localhost:{plain.port}/")
         assert broken.status == 503 and 'lang="vi"' in broken.text
+        assert str(tmp_path) not in broken.text
+        health = json.loads(fetch(proxy.port, "http://guardian.home.arpa/health").body)
+        assert (health["ok"], health["error"]) == (False, "policy_unavailable")
         before = plain.total
         assert fetch(proxy.port, f"http://localhost:{plain.port}/x").status == 503
         assert plain.total == before

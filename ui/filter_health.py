@@ -3,7 +3,8 @@
 The filter answers `GET http://guardian.home.arpa/health` on its own (also over
 HTTPS through the proxy, signed by Guardian's CA) with JSON:
 `{"guardian": "<version>", "ok": true|false, "policy_version": N|null,
-"error": "..."|null}`. A request to that reserved host tells the app whether
+"error": "policy_unavailable"|null}` (why, only in the filter's log: children
+may read this page too). A request to that reserved host tells the app whether
 the program listening on the filter's address is Guardian (attach to it) or
 something else (do not start a second filter there), and an HTTPS request to
 it checks that the CA certificate is the one the filter signs with.
