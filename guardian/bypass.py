@@ -12,8 +12,8 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
-from guardian.errors import CatalogError
-from guardian.hosts import domain_suffixes, normalize_host
+from guardian.errors import CatalogError, InvalidHost
+from guardian.hosts import normalize_host
 
 DNS_MESSAGE = "application/dns-message"
 
@@ -25,14 +25,8 @@ def bypass_hosts() -> frozenset[str]:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
         names = [*data["doh_resolvers"], *data["proxies_and_vpns"]]
         return frozenset(normalize_host(name) for name in names)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, InvalidHost) as exc:
         raise CatalogError(f"the list of filter bypasses {source} is not usable: {exc}") from exc
-
-
-def is_bypass_host(host: str) -> bool:
-    """`host` (canonical) is a known resolver, proxy or VPN site, or under one."""
-    known = bypass_hosts()
-    return any(suffix in known for suffix in domain_suffixes(host))
 
 
 def is_dns_message(content_type: str, accept: str) -> bool:

@@ -29,10 +29,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Protocol
 
-from guardian.bypass import is_bypass_host
 from guardian.categories import CATEGORY_BITS
 from guardian.decision import ALLOWED, Action, Decision, Reason, TimeLimit, block
 from guardian.hosts import domain_suffixes
+from guardian.known_sites import known_mask
 from guardian.policy import BudgetRule, ProfilePolicy
 from guardian.safe_search import load_safe_search
 from guardian.schedule import next_midnight
@@ -187,7 +187,7 @@ def applicable_budgets(
 
 # It depends only on the host and on data shipped with Guardian; the proxy
 # asks for every request, mostly about the same few hundred hosts.
-_bypass_host = lru_cache(maxsize=8192)(is_bypass_host)
+_known_mask = lru_cache(maxsize=8192)(known_mask)
 
 
 CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories, unsafe_search_engines)
@@ -199,8 +199,9 @@ def context_for(
 ) -> Context:
     index = policy.index
     mask = index.mask_of(request.host) | index.url_mask(request.host, request.path)
-    if request.dns_message or _bypass_host(request.host):
-        mask |= CATEGORY_BITS["bypass"]  # known without any imported list
+    mask |= _known_mask(request.host)  # known without any imported list
+    if request.dns_message:
+        mask |= CATEGORY_BITS["bypass"]
     return Context(request, policy, usage, now, mask)
 
 

@@ -12,6 +12,7 @@ import argparse
 
 from guardian.categories import CATEGORIES
 from guardian.cli.context import CliContext, print_json
+from guardian.known_sites import known_count
 from guardian.list_import import FORMATS, import_list, imported_lists
 
 
@@ -58,6 +59,8 @@ def list_command(args: argparse.Namespace, context: CliContext) -> int:
     if args.json:
         print_json(rows)
         return 0
+    print(f"Built in: {known_count()} well-known sites (games, social networks, video, chat and "
+          "dating, adult, gambling, ways around the filter); imported lists add to them.")
     if not rows:
         print("No lists imported yet.")
     for row in rows:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialogButtonBox
 
+from guardian.known_sites import known_count
 from guardian.list_import import imported_lists
 from guardian.storage.database import Database
 from guardian.storage.policy_version import policy_version
@@ -25,6 +26,7 @@ def test_import_a_list_from_a_file_then_update_it(qtbot, make_app, db, tmp_path,
     page = app.window.show_page("lists")
     idle(qtbot, app.tasks)
     assert page.empty.isVisible()
+    assert f"already knows {known_count()} well-known sites" in page.builtin.text()
     with db.begin() as session:
         before = policy_version(session)
     dialog = page.open_import(from_url=False)

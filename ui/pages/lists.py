@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from guardian.datadir import DataDir
+from guardian.known_sites import known_count
 from guardian.list_import import ImportedList, ImportResult, import_list, imported_lists
 from ui.language import Language
 from ui.list_import_dialog import ListImportDialog, ListImportForm
@@ -36,6 +37,7 @@ class ListsPage(Page):
         self.tasks, self.data_dir = tasks, data_dir
         self.dialog: ListImportDialog | None = None
         self.intro = QLabel(wordWrap=True)
+        self.builtin = QLabel(wordWrap=True)
         self.model = ListsModel(language, self)
         self.table = QTableView(self)
         self.table.setAlternatingRowColors(True)
@@ -60,6 +62,7 @@ class ListsPage(Page):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.builtin)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
@@ -70,6 +73,7 @@ class ListsPage(Page):
     def retranslate(self) -> None:
         tr = self.language.text
         self.intro.setText(tr("app.lists.intro"))
+        self.builtin.setText(tr("app.lists.builtin", count=known_count()))
         self.from_file.setText(tr("app.lists.from_file"))
         self.from_url.setText(tr("app.lists.from_url"))
         self.update_button.setText(tr("app.lists.update"))
