@@ -322,6 +322,7 @@ _RULE_FOR_REASON: Mapping[Reason, str | None] = MappingProxyType({
     Reason.UNSAFE_SEARCH: "CHILD-2",
     Reason.CONTENT: "CHILD-7",
     Reason.PERSONAL_INFO: "CHILD-8",
+    Reason.SIGNUP: "USER-1",
     Reason.NOT_ASSIGNED: "GEN-1",
     Reason.POLICY_UNAVAILABLE: "GEN-1",
     Reason.INVALID_HOST: None,

@@ -29,6 +29,7 @@ class Reason(StrEnum):
     UNSAFE_SEARCH = "unsafe_search"  # a search engine Guardian cannot make safe
     CONTENT = "content"  # the page's words scored over the child's threshold
     PERSONAL_INFO = "personal_info"  # the child was about to send their own details
+    SIGNUP = "signup"  # making a social network account needs a parent (under 16)
 
 
 @dataclass(frozen=True, slots=True)

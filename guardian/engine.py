@@ -36,6 +36,7 @@ from guardian.known_sites import known_mask
 from guardian.policy import BudgetRule, ProfilePolicy
 from guardian.safe_search import load_safe_search
 from guardian.schedule import next_midnight
+from guardian.signups import is_signup_page
 from guardian.sites import site_of
 
 
@@ -110,6 +111,14 @@ def blocked_categories(context: Context) -> Decision | None:
     if not mask:
         return None
     return block(Reason.CATEGORY, category=first_category(mask))
+
+
+def social_signups(context: Context) -> Decision | None:
+    """A social network's sign-up page, for a child whose sign-ups need a parent."""
+    request = context.request
+    if not context.policy.social_signup or not is_signup_page(request.host, request.path):
+        return None
+    return block(Reason.SIGNUP, category="social")
 
 
 def unsafe_search_engines(context: Context) -> Decision | None:
@@ -190,7 +199,8 @@ def applicable_budgets(
 _known_mask = lru_cache(maxsize=8192)(known_mask)
 
 
-CONTENT_CHECKS: tuple[Check, ...] = (parent_rules, blocked_categories, unsafe_search_engines)
+CONTENT_CHECKS: tuple[Check, ...] = (
+    parent_rules, blocked_categories, social_signups, unsafe_search_engines)
 TIME_CHECKS: tuple[Check, ...] = (allowed_hours, daily_budgets)
 
 

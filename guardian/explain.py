@@ -17,12 +17,12 @@ from guardian.conduct import Catalog
 ALWAYS_ON = frozenset({
     conduct.REPORT, conduct.HOTLINE, conduct.ASK_PARENT, conduct.ACTIVITY_LOG,
     conduct.SAFETY_TIPS, conduct.CHILD_PAGE, conduct.BLOCK_PAGE, conduct.CONTENT_SCAN,
-    conduct.RATING_LABELS,
+    conduct.RATING_LABELS, conduct.WEEKLY_SUMMARY,
 })
 # Named by the catalog but not built yet.
 NOT_YET = frozenset({
     conduct.LINK_WARNING, conduct.TEXT_WARNING, conduct.PARENT_ALERTS, conduct.PARENT_GUIDE,
-    conduct.SOCIAL_SIGNUP_APPROVAL, conduct.WEEKLY_SUMMARY, conduct.SETUP_WIZARD,
+    conduct.SETUP_WIZARD,
 })
 
 
@@ -37,6 +37,7 @@ class ProfileFacts:
     has_details: bool
     budgets: frozenset[tuple[str, str]]  # (scope, key)
     has_hours: bool
+    social_signup: bool = False  # a social network's sign-up page needs a parent
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def feature_state(feature: str, facts: ProfileFacts | None) -> str:
         conduct.TIME_BUDGET: bool(facts.budgets),
         conduct.GAME_LIMITS: any(key == "games" for _, key in facts.budgets),
         conduct.ALLOWED_HOURS: facts.has_hours,
+        conduct.SOCIAL_SIGNUP_APPROVAL: facts.social_signup,
     }
     return _on(checks.get(feature, True))
 

@@ -77,6 +77,7 @@ class ProfilePolicy:
     # The child's own details, compiled for the personal-information guard.
     details: DetailMatcher | None = field(default=None, repr=False)
     details_send_anyway: bool = False
+    social_signup: bool = False  # a social network's sign-up page needs a parent
 
     def grant(self, day: str, scope: str, key: str = "") -> int | None:
         """Extra minutes granted for `day` (0 if none; None: no limit for the rest of it)."""
@@ -272,5 +273,6 @@ def _profile_policy(
         youtube=row.youtube,
         unsafe_search=row.unsafe_search,
         scan_threshold=row.scan_threshold,
+        social_signup=row.social_signup,
         details_send_anyway=row.details_send_anyway,
     )

@@ -21,7 +21,8 @@ Choices made here, and why:
   "trẻ em", under 16.
 - Under 14, social networks are blocked outright rather than approved per
   sign-up (CHILD-4, PARENT-5); from 14 to 15 they are open but signing up needs
-  a parent (Decree 147), which Guardian enforces with `social_signup_needs_parent`.
+  a parent (Decree 147): `social_signup_needs_parent`, which Guardian enforces on
+  the networks' sign-up pages (`guardian.signups`).
 - Under 6, games and video are blocked too, and the parent allows the sites
   they choose (GEN-2, PARENT-4: a child this young is accompanied, cannot read
   a block page or pace a budget, and video feeds are where the code's

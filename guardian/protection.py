@@ -31,6 +31,7 @@ class SafeSearch:
     enabled: bool
     youtube: str  # one of YOUTUBE_MODES
     unsafe_search: str  # one of UNSAFE_SEARCH_MODES: engines that cannot be made safe
+    signup_needs_parent: bool  # a social network's sign-up page asks a parent first
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,8 @@ def load_protection(session: Session, profile_id: int) -> Protection:
     row = session.get(ProfileDetails, profile.id)
     values = {field: getattr(row, field) or "" for field in DETAIL_FIELDS} if row else {}
     return Protection(
-        SafeSearch(profile.safe_search, profile.youtube, profile.unsafe_search),
+        SafeSearch(profile.safe_search, profile.youtube, profile.unsafe_search,
+                   profile.social_signup),
         Details(**values, send_anyway=profile.details_send_anyway),
     )
 
@@ -86,6 +88,7 @@ def save_safe_search(session: Session, profile_id: int, settings: SafeSearch) ->
     profile.safe_search = settings.enabled
     profile.youtube = settings.youtube
     profile.unsafe_search = settings.unsafe_search
+    profile.social_signup = settings.signup_needs_parent
     bump_policy_version(session)
 
 

@@ -37,7 +37,7 @@ FALLBACK_LANGUAGE = "vi"
 # Blocks a child may ask a parent about; the others are not the parent's choice to undo here.
 _ASKABLE = {
     Reason.BLOCK_RULE: "site", Reason.CATEGORY: "site", Reason.CONTENT: "site",
-    Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time",
+    Reason.TIME_UP: "time", Reason.OUTSIDE_HOURS: "time", Reason.SIGNUP: "site",
 }
 SEND_ANYWAY = "send_anyway"
 FOLDED_HEADER = b"Guardian refused a malformed request: a header folded over two lines."

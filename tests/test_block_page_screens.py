@@ -121,6 +121,17 @@ TIMED_CASES = {
         ask=ASK,
     ),
     "ask-and-report": replace(CASES["category"], ask=ASK, report=REPORT, minutes_left=25, age=12),
+    "signup": BlockedRequest(
+        url="https://www.tiktok.com/signup/phone-or-email",
+        host="www.tiktok.com",
+        language="vi",
+        reason=Reason.SIGNUP,
+        category="social",
+        profile_name="Binh",
+        age=15,
+        ask=ASK,
+        report=REPORT,
+    ),
 }
 
 NOTICE_HOST_PAGE = """<!DOCTYPE html>

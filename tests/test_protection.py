@@ -39,11 +39,13 @@ def profile_policy(db, profile_id: int):
 
 def test_safe_search_settings_reach_the_policy_the_filter_loads(db, child) -> None:
     with db.begin() as session:
-        save_safe_search(session, child, SafeSearch(False, "moderate", "flag"))
+        save_safe_search(session, child, SafeSearch(False, "moderate", "flag", False))
     policy = profile_policy(db, child)
     assert (policy.safe_search, policy.youtube, policy.unsafe_search) == (False, "moderate", "flag")
+    assert not policy.social_signup
     with db.begin() as session:
-        assert load_protection(session, child).safe_search == SafeSearch(False, "moderate", "flag")
+        stored = load_protection(session, child).safe_search
+    assert stored == SafeSearch(False, "moderate", "flag", False)
 
 
 def test_details_are_stored_checked_and_compiled_for_the_guard(db, child) -> None:

@@ -32,6 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     safesearch.add_argument("profile")
     safesearch.add_argument("state", choices=("on", "off"))
     safesearch.add_argument("--youtube", choices=("strict", "moderate", "off"))
+    safesearch.add_argument("--signup", choices=("ask-parent", "open"),
+                            help="social network sign-up pages: the child asks a parent first, "
+                                 "or they are open (the preset asks under 16)")
     safesearch.set_defaults(handler=safesearch_command)
 
 
@@ -59,6 +62,7 @@ def profile_facts(session, profile: Profile) -> ProfileFacts:  # type: ignore[no
         budgets=frozenset((b.scope, b.key) for b in budgets),
         has_hours=session.scalars(select(AllowedHours.id).where(
             AllowedHours.profile_id == profile.id)).first() is not None,
+        social_signup=profile.social_signup,
     )
 
 
@@ -91,9 +95,13 @@ def safesearch_command(args: argparse.Namespace, context: CliContext) -> int:
         profile.safe_search = args.state == "on"
         if args.youtube:
             profile.youtube = args.youtube
+        if args.signup:
+            profile.social_signup = args.signup == "ask-parent"
         bump_policy_version(session)
         youtube = profile.youtube
-    print(f"{args.profile}: safe search {args.state}, YouTube Restricted Mode {youtube}")
+        signup = "ask a parent" if profile.social_signup else "open"
+    print(f"{args.profile}: safe search {args.state}, YouTube Restricted Mode {youtube}, "
+          f"social network sign-ups {signup}")
     return 0
 
 

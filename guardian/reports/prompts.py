@@ -109,6 +109,11 @@ def personal_details(summary: WeeklySummary) -> TalkPrompt | None:
     return prompt(summary, "personal_info", ("CHILD-8", "PARENT-4"), count=count) if count else None
 
 
+def social_signup(summary: WeeklySummary) -> TalkPrompt | None:
+    count = sum(g.count for g in summary.blocks if g.reason == "signup")
+    return prompt(summary, "signup", ("USER-1", "CHILD-4"), count=count) if count else None
+
+
 def late_night(summary: WeeklySummary) -> TalkPrompt | None:
     days = sum(1 for day in summary.days if day.night_minutes)
     if days < LATE_DAYS and summary.night_minutes < LATE_MINUTES:
@@ -177,6 +182,7 @@ CHECKS: tuple[Check, ...] = (
     _category_check("gambling", "gambling", ("PARENT-4", "CHILD-7")),
     _category_check("chat_dating", "strangers", ("CHILD-4", "PARENT-5")),
     personal_details,
+    social_signup,
     other_harmful,
     late_night,
     more_time,
@@ -186,5 +192,5 @@ CHECKS: tuple[Check, ...] = (
 )
 FALLBACKS: tuple[Check, ...] = (favourite_site, plan_together)
 PROMPT_CODES = ("report", "self_harm", "adult", "gambling", "strangers", "personal_info",
-                "harmful", "late_night", "more_time", "new_category", "time_limits", "denied",
-                "favourite", "plan")
+                "signup", "harmful", "late_night", "more_time", "new_category", "time_limits",
+                "denied", "favourite", "plan")

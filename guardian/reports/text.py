@@ -72,7 +72,7 @@ class ReportText:
         if group.reason == "content":
             return (self.t("why.content", category=self.category(group.category))
                     if group.category else self.t("why.content_plain"))
-        if group.reason in ("block_rule", "unsafe_search", "personal_info"):
+        if group.reason in ("block_rule", "unsafe_search", "personal_info", "signup"):
             return self.t(f"why.{group.reason}")
         return self.t("why.other")
 

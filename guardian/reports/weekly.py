@@ -50,7 +50,8 @@ from guardian.storage.retention import raw_retention_days
 from guardian.storage.rollups import ALL_SITES, OTHER_SITES
 
 # Blocks the child met by trying to open something (not time limits, not set-up problems).
-ATTEMPT_REASONS = ("category", "block_rule", "content", "unsafe_search", "personal_info")
+ATTEMPT_REASONS = ("category", "block_rule", "content", "unsafe_search", "personal_info",
+                   "signup")
 TIME_REASONS = ("time_up", "outside_hours")
 NIGHT_FROM_HOUR = 21  # activity from 21:00 ...
 NIGHT_UNTIL_HOUR = 5  # ... to 05:00 local is "late"

@@ -91,6 +91,7 @@ class Profile(Base):
     youtube: Mapped[str] = mapped_column(String(10), default="strict")  # strict|moderate|off
     unsafe_search: Mapped[str] = mapped_column(String(8), default="block")  # block|flag
     scan_threshold: Mapped[int] = mapped_column(default=100)
+    social_signup: Mapped[bool] = mapped_column(default=False)  # sign-ups need a parent
     # May the child send their own details after the warning ("send anyway")?
     details_send_anyway: Mapped[bool] = mapped_column(default=False)
 

@@ -53,6 +53,7 @@ def add_profile(
     profile.youtube = preset.youtube
     profile.unsafe_search = preset.unsafe_search_engines
     profile.scan_threshold = preset.content_scan_threshold
+    profile.social_signup = preset.social_signup_needs_parent
     profile.category_settings = [
         ProfileCategory(category_code=code, blocked=code in preset.blocked_categories)
         for code in CATEGORIES
@@ -269,9 +270,10 @@ def update_profile(
                     other.is_default = False
         profile.is_default = default
     if reset_categories:
-        blocked = preset_for_age(profile.age).blocked_categories
+        preset = preset_for_age(profile.age)
         for code in CATEGORIES:
-            set_category(session, profile, code, code in blocked)
+            set_category(session, profile, code, code in preset.blocked_categories)
+        profile.social_signup = preset.social_signup_needs_parent
     session.flush()
     bump_policy_version(session)
 

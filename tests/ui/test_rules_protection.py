@@ -32,10 +32,13 @@ def test_safe_search_settings_saved_in_the_app_reach_the_filter(qtbot, make_app,
     panel.safe_search.setChecked(False)
     assert not panel.unsafe.isEnabled()
     panel.youtube.setCurrentIndex(panel.youtube.findData("moderate"))
+    assert panel.signup.isChecked(), "sign-ups ask a parent under 16"
+    panel.signup.setChecked(False)
     with qtbot.waitSignal(panel.safe_search_saved, timeout=10_000):
         qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
     policy = child_policy(db, an)
     assert not policy.safe_search and policy.youtube == "moderate"
+    assert not policy.social_signup
     idle(qtbot, app.tasks)
     explain_states = {row.id: row.state for row in page.explain.model.rows}
     assert explain_states, "the code's rules are listed for the child"

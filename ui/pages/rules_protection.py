@@ -1,11 +1,13 @@
-"""The Rules page's "Safe search and personal details" tab, for the child chosen on the page.
+"""The Rules page's "Safe search, sign-ups and personal details" tab, for the chosen child.
 
 Safe search: forced SafeSearch on the search engines Guardian can make safe,
 what happens on those it cannot (blocked, or allowed and marked in the log),
-and YouTube Restricted Mode. Personal details: the child's own name, phone,
-address, school and ID number, so the filter can warn before the child sends
-them (`guardian profile details`). They are kept in Guardian's database on
-this computer only; the form shows the numbers masked until the parent asks.
+YouTube Restricted Mode, and whether social networks' sign-up pages ask a
+parent first (the preset's choice under 16, Decree 147/2024). Personal
+details: the child's own name, phone, address, school and ID number, so the
+filter can warn before the child sends them (`guardian profile details`).
+They are kept in Guardian's database on this computer only; the form shows
+the numbers masked until the parent asks.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class ProtectionPanel(QWidget):
         self.unsafe_label.setBuddy(self.unsafe)
         self.youtube_label.setBuddy(self.youtube)
         self.safe_search.toggled.connect(self.unsafe.setEnabled)
+        self.signup = QCheckBox()
         self.search_button = QPushButton()
         self.search_button.clicked.connect(self.save_safe_search)
         self.search_error = error_label()
@@ -73,6 +76,7 @@ class ProtectionPanel(QWidget):
         search_form.addRow(self.safe_search)
         search_form.addRow(self.unsafe_label, self.unsafe)
         search_form.addRow(self.youtube_label, self.youtube)
+        search_form.addRow(self.signup)
         search_buttons = QHBoxLayout()
         search_buttons.addWidget(self.search_button)
         search_buttons.addStretch(1)
@@ -124,7 +128,7 @@ class ProtectionPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.search_box, 2)
         layout.addWidget(self.details_box, 3)
-        order = [self.safe_search, self.unsafe, self.youtube, self.search_button,
+        order = [self.safe_search, self.unsafe, self.youtube, self.signup, self.search_button,
                  *self.fields.values(), self.show_details, self.send_anyway,
                  self.details_button, self.clear_button]
         for first, second in zip(order, order[1:], strict=False):
@@ -139,6 +143,7 @@ class ProtectionPanel(QWidget):
         self.safe_search.setText(tr("app.protection.safe_search"))
         self.unsafe_label.setText(tr("app.protection.unsafe"))
         self.youtube_label.setText(tr("app.protection.youtube"))
+        self.signup.setText(tr("app.protection.signup"))
         self._fill(self.unsafe, "app.protection.unsafe_mode", UNSAFE_SEARCH_MODES)
         self._fill(self.youtube, "app.protection.youtube_mode", YOUTUBE_MODES)
         self.search_button.setText(tr("app.protection.save_search"))
@@ -182,12 +187,13 @@ class ProtectionPanel(QWidget):
         if profile_id != self.profile_id:
             return  # another child was chosen meanwhile
         self.loaded = found
-        search = found.safe_search if found else SafeSearch(True, "strict", "block")
+        search = found.safe_search if found else SafeSearch(True, "strict", "block", True)
         details = found.details if found else Details()
         self.safe_search.setChecked(search.enabled)
         self.unsafe.setEnabled(search.enabled)
         self.unsafe.setCurrentIndex(self.unsafe.findData(search.unsafe_search))
         self.youtube.setCurrentIndex(self.youtube.findData(search.youtube))
+        self.signup.setChecked(search.signup_needs_parent)
         for field in DETAIL_FIELDS:
             self.fields[field].setText(details.value(field))
         self.send_anyway.setChecked(details.send_anyway)
@@ -213,7 +219,7 @@ class ProtectionPanel(QWidget):
         if profile_id is None:
             return
         settings = SafeSearch(self.safe_search.isChecked(), str(self.youtube.currentData()),
-                              str(self.unsafe.currentData()))
+                              str(self.unsafe.currentData()), self.signup.isChecked())
         self.tasks.write(lambda session: save_safe_search(session, profile_id, settings),
                          lambda _none: self._search_saved(), self._search_failed, owner=self)
 
