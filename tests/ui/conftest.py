@@ -14,7 +14,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from guardian import i18n  # noqa: E402
 from guardian.datadir import DataDir  # noqa: E402
@@ -92,6 +92,7 @@ def shoot() -> Callable[[QWidget, str], Path]:
     def save(widget: QWidget, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        QApplication.processEvents()  # pending relayouts (a label's new text) first
         assert widget.grab().save(str(path)), f"could not save {path}"
         return path
 
