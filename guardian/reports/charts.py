@@ -77,11 +77,16 @@ def nice_step(top: int) -> int:
 
 def days_chart(days: Sequence[DayTime], text: ReportText, width: float = 640,
                height: float = 230) -> Chart:
-    """Minutes per day as bars, the daily limit as a dashed line; days over it in orange."""
+    """Minutes per day as bars, the daily limit as a dashed line; days over it in orange.
+
+    A limit changed during the week is drawn day by day, and the legend says
+    what it was and what it became.
+    """
     left, right, top, bottom = 58.0, 10.0, 18.0, 58.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    budget = days[0].budget if days else None
-    highest = max([d.minutes for d in days] + [budget or 0, 60])
+    budgets = [d.budget for d in days]
+    changed = len(set(budgets)) > 1
+    highest = max([d.minutes for d in days] + [b or 0 for b in budgets] + [60])
     step = nice_step(highest)
     ceiling = -(-highest // step) * step
     grid, rects, lines, labels = [], [], [], []
@@ -108,13 +113,19 @@ def days_chart(days: Sequence[DayTime], text: ReportText, width: float = 640,
                             bold=True))
         labels.append(Label(x + bar_w / 2, height - bottom + 30,
                             f"{day.day.day:02d}/{day.day.month:02d}", size=9.5, fill=GREY))
-    if budget is not None:
-        lines.append(Line(left, y(budget), width - right, y(budget), RED, True, 1.5))
+    for i, budget in enumerate(budgets):
+        if budget is None or (i and not changed):
+            continue
+        start, end = (left + i * slot, left + (i + 1) * slot) if changed else (left, width - right)
+        lines.append(Line(start, y(budget), end, y(budget), RED, True, 1.5))
+    shown = [text.duration(b) for i, b in enumerate(budgets)
+             if b is not None and (not i or b != budgets[i - 1])]
+    if shown:
         # The legend, below the day names, so that it never covers a bar's label.
         legend_y = height - 8
         lines.append(Line(left, legend_y - 4, left + 28, legend_y - 4, RED, True, 1.5))
         labels.append(Label(left + 34, legend_y,
-                            f"{text.t('days.limit_line')}: {text.duration(budget)}", "start",
+                            f"{text.t('days.limit_line')}: {' → '.join(shown)}", "start",
                             10, RED, True))
     lines.append(Line(left, y(0), width - right, y(0), GREY))
     description = "; ".join(f"{text.day(d.day)}: {text.duration(d.minutes)}" for d in days)

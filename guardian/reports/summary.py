@@ -17,7 +17,7 @@ class DayTime:
 
     day: date
     minutes: int
-    budget: int | None  # the total daily budget (today's setting); None: no total budget
+    budget: int | None  # the total daily budget that day had; None: no total budget
     extra: int  # extra minutes granted that day
     extra_unlimited: bool  # a parent lifted the limit for the rest of that day
     night_minutes: int  # minutes from 21:00 and before 05:00
@@ -144,7 +144,7 @@ class WeeklySummary:
     complete: bool  # the week had ended when the summary was made
     days: tuple[DayTime, ...]  # Monday to Sunday
     total_minutes: int
-    daily_budget: int | None
+    daily_budget: int | None  # the total daily budget on the last day of the week
     minutes_by_hour: tuple[int, ...]  # 24 local hours, over the whole week
     categories: tuple[CategoryTime, ...]  # most time first
     top_sites_by_time: tuple[SiteTime, ...]

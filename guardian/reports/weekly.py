@@ -6,8 +6,8 @@ and the reports are read from their own (small) tables. The app's page and
 the HTML, PDF and JSON exports all show the same `WeeklySummary`
 (`guardian.reports.summary`).
 
-Budgets are not kept per day: a day's budget is today's total budget, plus
-the extra time granted that day.
+A day's budget is the total budget it had (`total_budgets`: a change applies
+from the day it was made), plus the extra time granted that day.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from guardian.reports.summary import (
 from guardian.reports.weeks import IsoWeek
 from guardian.storage.models import (
     AccessRequest,
-    Budget,
     DailyBlocks,
     DailySearches,
     DailySiteUsage,
@@ -48,6 +47,7 @@ from guardian.storage.models import (
 from guardian.storage.profiles import get_profile
 from guardian.storage.retention import raw_retention_days
 from guardian.storage.rollups import ALL_SITES, OTHER_SITES
+from guardian.storage.screen_time import total_budgets
 
 # Blocks the child met by trying to open something (not time limits, not set-up problems).
 ATTEMPT_REASONS = ("category", "block_rule", "content", "unsafe_search", "personal_info",
@@ -83,9 +83,7 @@ def weekly_summary(
     start, end = week.bounds(zone)
 
     hours = _hours(session, profile.id, first, last)
-    budget = session.scalar(select(Budget.minutes).where(
-        Budget.profile_id == profile.id, Budget.scope == "total", Budget.key == ""))
-    days = _days(session, profile.id, week, hours, budget)
+    days = _days(session, profile.id, week, hours)
     categories = _categories(session, profile.id, week, hours)
     blocks = _blocks(session, profile.id, first, last)
     blocked = sum(group.count for group in blocks)
@@ -110,7 +108,7 @@ def weekly_summary(
         profile=profile.name, profile_id=profile.id, age=profile.age, week=str(week),
         first_day=week.monday, last_day=week.sunday, zone=_zone_name(zone), language=language,
         generated_at=now.astimezone(zone), complete=now >= end,
-        days=days, total_minutes=comparison.minutes, daily_budget=budget,
+        days=days, total_minutes=comparison.minutes, daily_budget=days[-1].budget,
         minutes_by_hour=tuple(by_hour), categories=categories,
         top_sites_by_time=_top_sites(session, profile.id, first, last, DailySiteUsage.minutes),
         top_sites_by_visits=_top_sites(session, profile.id, first, last, DailySiteUsage.visits),
@@ -144,7 +142,6 @@ def _days(
     profile_id: int,
     week: IsoWeek,
     hours: dict[tuple[str, int, str], int],
-    budget: int | None,
 ) -> tuple[DayTime, ...]:
     grants: dict[str, list[int | None]] = defaultdict(list)
     for granted_day, granted in session.execute(
@@ -154,7 +151,8 @@ def _days(
     ):
         grants[granted_day].append(granted)
     days = []
-    for day in week.days():
+    week_days = list(week.days())
+    for day, budget in zip(week_days, total_budgets(session, profile_id, week_days), strict=True):
         key = day.isoformat()
         total = night = 0
         for hour in range(24):

@@ -20,7 +20,7 @@ from guardian.errors import NotFound, UsageError
 from guardian.schedule import next_midnight
 from guardian.storage.models import AccessRequest, AllowedHours, Budget, Profile, Report, Rule
 from guardian.storage.policy_version import bump_policy_version
-from guardian.storage.screen_time import grant_time
+from guardian.storage.screen_time import grant_time, record_total_budget
 from guardian.tokens import InvalidToken, TokenClaims
 
 MAX_MESSAGE = 500
@@ -197,6 +197,8 @@ def _more_time(
                 row.scope, row.key)
             session.execute(delete(Budget).where(
                 Budget.profile_id == profile.id, Budget.scope == scope, Budget.key == key))
+            if scope == "total":
+                record_total_budget(session, profile, None, today)
         return
     scope = "site" if row.scope == "each_site" else row.scope
     grant_time(session, profile, today, minutes, scope=scope, key=row.key)

@@ -249,6 +249,21 @@ class Budget(Base):
     )
 
 
+class TotalBudgetChange(Base):
+    """The total daily budget from a local day on, so a past week is read against its own.
+
+    One row per day it changed (the last change of a day stands for that
+    day); `minutes` None: no total budget from then on.
+    """
+
+    __tablename__ = "total_budget_changes"
+
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
+    minutes: Mapped[int | None]
+
+
 class AllowedHours(Base):
     """A range of allowed local time on one weekday (0 = Monday); end < start crosses midnight."""
 

@@ -16,8 +16,17 @@ from guardian.hosts import normalize_host
 from guardian.presets import Preset
 from guardian.schedule import DAY_NAMES, TEMPLATES, HourRange
 from guardian.sites import site_of
-from guardian.storage.models import ActiveMinute, AllowedHours, Budget, Profile, TimeGrant
+from guardian.storage.models import (
+    ActiveMinute,
+    AllowedHours,
+    Budget,
+    Profile,
+    TimeGrant,
+    TotalBudgetChange,
+)
 from guardian.storage.policy_version import bump_policy_version
+from guardian.storage.settings import HOUSEHOLD_TIMEZONE, get_setting
+from guardian.zones import household_zone
 
 MAX_MINUTES = 24 * 60
 
@@ -58,7 +67,48 @@ def set_budget(
         session.add(Budget(profile_id=profile.id, scope=scope, key=key, minutes=minutes))
     else:
         existing.minutes = minutes
+    if scope == "total":
+        record_total_budget(session, profile, minutes)
     bump_policy_version(session)
+
+
+def record_total_budget(session: Session, profile: Profile, minutes: int | None,
+                        today: date | None = None) -> None:
+    """Remember that the total budget is `minutes` from `today` (household time) on."""
+    if today is None:
+        today = datetime.now(household_zone(get_setting(session, HOUSEHOLD_TIMEZONE))).date()
+    change = session.get(TotalBudgetChange, (profile.id, today.isoformat()))
+    if change is None:
+        session.add(TotalBudgetChange(profile_id=profile.id, day=today.isoformat(),
+                                      minutes=minutes))
+    else:
+        change.minutes = minutes
+
+
+def total_budgets(session: Session, profile_id: int, days: Sequence[date]) -> list[int | None]:
+    """The total budget each of `days` had (the setting of its time, not today's).
+
+    Days before the first recorded change (the child was not set up yet) get
+    the first budget recorded; with no history at all, today's setting.
+    """
+    changes = session.execute(
+        select(TotalBudgetChange.day, TotalBudgetChange.minutes)
+        .where(TotalBudgetChange.profile_id == profile_id)
+        .order_by(TotalBudgetChange.day)).all()
+    if not changes:
+        current = session.scalar(select(Budget.minutes).where(
+            Budget.profile_id == profile_id, Budget.scope == "total", Budget.key == ""))
+        return [current] * len(days)
+    budgets = []
+    for day in days:
+        key = day.isoformat()
+        applying = changes[0].minutes
+        for changed, minutes in changes:
+            if changed > key:
+                break
+            applying = minutes
+        budgets.append(applying)
+    return budgets
 
 
 def list_budgets(session: Session, profile: Profile) -> list[BudgetInfo]:
@@ -77,6 +127,7 @@ def apply_preset_budgets(session: Session, profile: Profile, preset: Preset) -> 
     for scope, key, minutes in wanted:
         if minutes is not None:
             session.add(Budget(profile_id=profile.id, scope=scope, key=key, minutes=minutes))
+    record_total_budget(session, profile, preset.daily_total_minutes)
 
 
 def set_hours(
