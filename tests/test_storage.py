@@ -8,7 +8,8 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import create_engine, text
 
 from guardian.datadir import resolve_data_dir
 from guardian.decision import Action
@@ -16,7 +17,7 @@ from guardian.domain_index import DomainIndex
 from guardian.errors import AlreadyExists, NotFound, StorageError, UsageError
 from guardian.policy import load_policy
 from guardian.storage.activity import LoggedRequest, append_requests, recent_activity
-from guardian.storage.database import open_database
+from guardian.storage.database import _alembic_config, open_database
 from guardian.storage.policy_version import policy_version
 from guardian.storage.profiles import (
     add_profile,
@@ -57,6 +58,47 @@ def test_migrations_run_at_start_and_are_idempotent(data_dir) -> None:  # type: 
         assert find_profile(session, "An").age == 9
         assert session.execute(text("SELECT count(*) FROM categories")).scalar() >= 17
     second.close()
+
+
+OLD_HOUSEHOLD = (
+    "INSERT INTO categories (code) VALUES ('gambling')",
+    "INSERT INTO profiles (id, name, age, language, is_default, created_at) "
+    "VALUES (1, 'An', 9, 'vi', 0, '2026-01-01')",
+    "INSERT INTO attributions (profile_id, kind, value) VALUES (1, 'port', '8081')",
+    "INSERT INTO rules (profile_id, action, host, path, created_at) "
+    "VALUES (1, 'block', 'blocked.example', '', '2026-01-01')",
+    "INSERT INTO profile_categories (profile_id, category_code, blocked) VALUES (1, 'gambling', 1)",
+    "INSERT INTO request_log (time, profile_id, host, path, method, decision, reason, bytes) "
+    "VALUES ('2026-01-02', 1, 'school.example', '/', 'GET', 'allow', 'allowed', 10)",
+)
+KEPT = {"attributions": "SELECT kind, value FROM attributions",
+        "rules": "SELECT host FROM rules",
+        "categories": "SELECT category_code, blocked FROM profile_categories",
+        "log": "SELECT host, profile_id FROM request_log"}
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("start", ["0001", "0003", "0006"])
+def test_upgrading_an_older_database_keeps_every_row(tmp_path, start: str) -> None:  # type: ignore[no-untyped-def]
+    """A migration that rebuilds a table (SQLite's batch mode) must not cascade deletes."""
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, start)
+        for statement in OLD_HOUSEHOLD:
+            connection.execute(text(statement))
+    engine.dispose()
+    db = open_database(url)
+    try:
+        with db.begin() as session:
+            kept = {name: session.execute(text(query)).all() for name, query in KEPT.items()}
+            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again
+        assert kept == {"attributions": [("port", "8081")], "rules": [("blocked.example",)],
+                        "categories": [("gambling", 1)], "log": [("school.example", 1)]}
+    finally:
+        db.close()
 
 
 def test_postgresql_sessions_speak_utc_and_plain_urls_use_psycopg(postgres_url) -> None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, select
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, select
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -116,11 +116,9 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     _prepare_sqlite_file(url)
     engine = create_db_engine(url)
     try:
-        with engine.begin() as connection:
-            if migrate:
-                config = _alembic_config()
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+        if migrate:
+            with engine.connect() as connection:
+                _migrate(connection)
         sessions = sessionmaker(engine, expire_on_commit=False)
         with sessions.begin() as session:
             _seed_categories(session)
@@ -144,6 +142,36 @@ def _prepare_sqlite_file(url: str) -> None:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
             raise StorageError(f"cannot create the database {path}: {exc.strerror}") from exc
+
+
+def _migrate(connection: Connection) -> None:
+    """Bring the schema up to date in one transaction.
+
+    On SQLite a migration that changes a table in a way ALTER TABLE cannot
+    (Alembic's batch mode) copies it, drops the original and renames the
+    copy. With foreign keys on, that drop deletes every row that refers to
+    the table (ON DELETE CASCADE): a profile's attributions, rules and log
+    attribution would go. So foreign keys are off while migrating (SQLite
+    ignores the pragma inside a transaction: it is set before), and the
+    result is checked with `foreign_key_check` before it is committed.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            config = _alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+            if broken:
+                raise StorageError(f"upgrading the database left rows in {broken[0]} that "
+                                   "refer to missing ones")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def _alembic_config() -> Config:
