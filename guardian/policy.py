@@ -119,9 +119,9 @@ class HouseholdPolicy:
                     if address.version == network.version and address in network:
                         return profile
         if listen_port is not None:
-            profile = self.by_port.get(listen_port)
-            if profile is not None:
-                return profile
+            on_port = self.by_port.get(listen_port)
+            if on_port is not None:
+                return on_port
         if self.machine_profile is not None:
             return self.machine_profile
         return self.default

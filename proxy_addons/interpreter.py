@@ -37,7 +37,7 @@ def release_heap() -> None:
 
 def skip_debug_type_checks() -> None:
     if "__post_init__" in vars(http.MessageData):
-        http.MessageData.__post_init__ = _unchecked  # type: ignore[attr-defined]
+        http.MessageData.__post_init__ = _unchecked  # type: ignore[method-assign]
 
 
 def _unchecked(self: http.MessageData) -> None:

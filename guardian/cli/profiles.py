@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from guardian.categories import CATEGORIES
 from guardian.cli.context import CliContext, print_json
@@ -129,7 +130,7 @@ def remove_command(args: argparse.Namespace, context: CliContext) -> int:
     return 0
 
 
-def describe(profile: Profile) -> dict[str, object]:
+def describe(profile: Profile) -> dict[str, Any]:
     blocked = {s.category_code for s in profile.category_settings if s.blocked}
     return {
         "name": profile.name,

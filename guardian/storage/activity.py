@@ -11,13 +11,15 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Dialect, case, func, insert, or_, select
+from sqlalchemy import Dialect, Table, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from guardian.storage.models import Profile, RequestLog
+
+_REQUEST_LOG = cast(Table, RequestLog.__table__)  # Core inserts: no ORM work per row
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ def append_requests(session: Session, rows: Sequence[LoggedRequest]) -> None:
         connection.exec_driver_sql(sql, [values(row) for row in rows])
     else:
         session.execute(
-            insert(RequestLog.__table__),
+            insert(_REQUEST_LOG),
             [{name: getattr(row, name) for name in _LOGGED_FIELDS} for row in rows],
         )
 
@@ -78,7 +80,7 @@ def append_requests(session: Session, rows: Sequence[LoggedRequest]) -> None:
 @lru_cache(maxsize=8)
 def _positional_insert(dialect: Dialect) -> tuple[str, Callable[[LoggedRequest], tuple[Any, ...]]]:
     """The INSERT as the driver takes it, and what turns a row into its parameters."""
-    table = RequestLog.__table__
+    table = _REQUEST_LOG
     compiled = insert(table).compile(dialect=dialect, column_keys=list(_LOGGED_FIELDS))
     names = tuple(compiled.positiontup or ())
     if sorted(names) != sorted(_LOGGED_FIELDS):

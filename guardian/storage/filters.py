@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, type_coerce, update
+from sqlalchemy import CursorResult, delete, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from guardian.errors import NotFound
@@ -74,11 +75,11 @@ def register_filter(session: Session, name: str, address: str, version: str) -> 
 
 def heartbeat(session: Session, filter_id: int, problem: str | None = None) -> bool:
     """The filter is alive (and why it blocks children, if it does); False if its row is gone."""
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(FilterInstance).where(FilterInstance.id == filter_id).values(
             last_seen=database_now(session), stopped_at=None,
             problem=problem[:MAX_PROBLEM] if problem else None)
-    )
+    ))
     return bool(result.rowcount)
 
 
@@ -98,7 +99,8 @@ def list_filters(session: Session, stale_after: timedelta = STALE_AFTER) -> list
 
 def forget_filter(session: Session, name: str) -> int:
     """Remove a retired machine's filters from the list; returns how many went."""
-    removed = session.execute(delete(FilterInstance).where(FilterInstance.name == name)).rowcount
+    removed = cast(CursorResult[Any], session.execute(
+        delete(FilterInstance).where(FilterInstance.name == name))).rowcount
     if not removed:
         known = ", ".join(sorted(set(session.scalars(select(FilterInstance.name))))) or "none"
         raise NotFound(f"no filter on a machine named {name!r} (filters: {known})")
