@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from guardian.cli.proxy import parse_listen
 from guardian.conduct import load_catalog
 from guardian.datadir import DataDir
-from guardian.storage.access_requests import RequestInfo
+from guardian.storage.access_requests import ReportInfo, RequestInfo
 from guardian.storage.database import Database, open_database
 from guardian.storage.parent_account import has_parent_password
 from guardian.storage.settings import APP_LANGUAGE, get_setting, set_setting
@@ -114,8 +114,13 @@ class GuardianApp(QObject):
         self.requests.start_polling()
 
     def requests_arrived(self, new: list[RequestInfo]) -> None:
+        self.notify(self.requests.notification(new))
+
+    def reports_arrived(self, new: list[ReportInfo]) -> None:
+        self.notify(self.requests.report_notification(new))
+
+    def notify(self, message: str) -> None:
         """A desktop notification where there is a tray, else the status bar."""
-        message = self.requests.notification(new)
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self.tray is None:
                 self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
@@ -195,6 +200,7 @@ def wire(app: GuardianApp) -> None:
     app.time.time_saved.connect(app.saved)
     app.requests.request_answered.connect(app.saved)
     app.requests.requests_arrived.connect(app.requests_arrived)
+    app.requests.reports_arrived.connect(app.reports_arrived)
     app.requests.pending_counted.connect(app.show_pending_count)
 
     app.settings.language_chosen.connect(app.choose_language)

@@ -118,6 +118,21 @@ def test_a_new_request_is_noticed_by_the_poll(qtbot, make_app, db) -> None:
     assert "new.example" in app.window.statusBar().currentMessage()
 
 
+def test_a_new_report_is_a_notification_for_the_parent(qtbot, make_app, db) -> None:
+    an = add_child(db, "An")
+    report(db, an, "old.example")  # there before the app opened: listed, not announced
+    app, page = open_requests(qtbot, make_app)
+    page.timer.setInterval(100)
+    qtbot.waitUntil(lambda: page._known_reports is not None, timeout=10_000)
+    with qtbot.waitSignal(page.reports_arrived, timeout=10_000) as arrived:
+        report(db, an, "scary.example")
+    assert [r.host for r in arrived.args[0]] == ["scary.example"]
+    assert app.window.statusBar().currentMessage() == (
+        "An reported a page as harmful: scary.example/page")
+    app.language.set_code("vi")
+    assert page.report_notification(arrived.args[0] * 2) == "Các con đã báo cáo 2 trang có hại"
+
+
 def test_reports_are_listed(qtbot, make_app, db) -> None:
     an = add_child(db, "An")
     report(db, an)

@@ -68,6 +68,7 @@ class RequestsPage(Page):
     TITLE_KEY = "app.requests.title"
     OBJECT_NAME = "requests"
     requests_arrived = Signal(list)  # the new pending RequestInfo
+    reports_arrived = Signal(list)  # the new ReportInfo: a child reported a harmful page
     request_answered = Signal()
     pending_counted = Signal(int)
 
@@ -76,6 +77,7 @@ class RequestsPage(Page):
         super().__init__(language, parent)
         self.tasks = tasks
         self._known: set[int] | None = None  # pending ids already seen; None before the first load
+        self._known_reports: set[int] | None = None  # report ids, the same way
         self._polling = False
         self._generation = 0  # only the latest look counts
         self.pending_count = 0
@@ -198,6 +200,11 @@ class RequestsPage(Page):
             self.pending_counted.emit(self.pending_count)
         if new:
             self.requests_arrived.emit(new)
+        reported = [r for r in inbox.reports
+                    if self._known_reports is not None and r.id not in self._known_reports]
+        self._known_reports = {r.id for r in inbox.reports}
+        if reported:
+            self.reports_arrived.emit(reported)
 
     def notification(self, new: list[RequestInfo]) -> str:
         """One sentence for the desktop: who asked for what."""
@@ -205,6 +212,14 @@ class RequestsPage(Page):
             what = self.pending.display(new[0], 1) or ""
             return self.language.text("app.requests.arrived_one", child=new[0].profile, what=what)
         return self.language.text("app.requests.arrived_many", count=len(new))
+
+    def report_notification(self, new: list[ReportInfo]) -> str:
+        """One sentence for the desktop: which child reported which page."""
+        if len(new) == 1:
+            report = new[0]
+            return self.language.text("app.requests.reported_one", child=report.profile or "?",
+                                      page=f"{report.host}{report.path}")
+        return self.language.text("app.requests.reported_many", count=len(new))
 
     def _selected(self) -> RequestInfo | None:
         rows = self.pending_view.selectionModel().selectedRows()
