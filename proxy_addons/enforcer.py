@@ -23,7 +23,9 @@ from guardian.decision import Decision, Reason, block
 from guardian.engine import Context, RequestFacts, context_for, decide
 from guardian.errors import InvalidHost
 from guardian.hosts import normalize_host, normalize_path
+from guardian.known_sites import known_sites
 from guardian.policy import HouseholdPolicy, ProfilePolicy
+from guardian.signups import signup_pages
 from guardian.tokens import TOKEN_LIFETIME_SECONDS, TokenClaims, new_nonce, sign
 from proxy_addons.block_response import make_block_response, shown_url
 from proxy_addons.device_traffic import DEVICE_ADDRESS
@@ -66,6 +68,10 @@ class PolicyEnforcer:
         self.tracker = tracker
         self.clock = clock
         self._hosts: dict[str, str | None] = {}
+        # The data shipped with Guardian that decisions read, loaded now: a damaged
+        # file stops the filter at start with one line, not every request later.
+        known_sites()
+        signup_pages()
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live or flow.metadata.get(PORTAL_KEY):
