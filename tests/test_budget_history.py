@@ -6,17 +6,16 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from guardian.reports import weekly_summary
 from guardian.reports.charts import RED, days_chart
 from guardian.reports.text import ReportText
 from guardian.storage.access_requests import approve_request
-from guardian.storage.database import _alembic_config, open_database
 from guardian.storage.models import AccessRequest
 from guardian.storage.profiles import add_profile, get_profile
 from guardian.storage.screen_time import record_total_budget, set_budget, total_budgets
+from tests.old_databases import upgraded_from
 from tests.weekly_fixtures import local, minutes, write
 
 pytestmark = pytest.mark.both_backends
@@ -85,21 +84,11 @@ def test_the_week_shows_each_days_budget_and_the_chart_draws_the_change(db) -> N
 
 @pytest.mark.sqlite_only
 def test_an_older_database_keeps_its_budgets_as_always_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007")
-        connection.execute(text("INSERT INTO profiles (id, name, age, language, is_default, "
-                                "created_at) VALUES (1, 'An', 9, 'vi', 0, '2026-01-01')"))
-        connection.execute(text("INSERT INTO budgets (profile_id, scope, key, minutes) "
-                                "VALUES (1, 'total', '', 75), (1, 'category', 'games', 180)"))
-    engine.dispose()
-    db = open_database(url)
-    try:
-        with db.begin() as session:
-            assert total_budgets(session, 1, [date(2020, 1, 1), date(2026, 11, 23)]) == [75, 75]
-            assert get_profile(session, 1).name == "An"
-    finally:
-        db.close()
+    with upgraded_from(tmp_path, "0007", (
+        "INSERT INTO profiles (id, name, age, language, is_default, created_at) "
+        "VALUES (1, 'An', 9, 'vi', 0, '2026-01-01')",
+        "INSERT INTO budgets (profile_id, scope, key, minutes) "
+        "VALUES (1, 'total', '', 75), (1, 'category', 'games', 180)",
+    )) as db, db.begin() as session:
+        assert total_budgets(session, 1, [date(2020, 1, 1), date(2026, 11, 23)]) == [75, 75]
+        assert get_profile(session, 1).name == "An"

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from guardian.domain_index import DomainIndex
 from guardian.errors import AlreadyExists, NotFound, UsageError
 from guardian.machine import MACHINE_NAME_ENV, machine_name, machine_value
 from guardian.policy import load_policy
-from guardian.storage.database import _alembic_config, open_database
 from guardian.storage.filters import (
     forget_filter,
     heartbeat,
@@ -28,6 +26,7 @@ from guardian.storage.profiles import (
     remove_attribution,
     replace_attributions,
 )
+from tests.old_databases import upgraded_from
 
 pytestmark = pytest.mark.both_backends
 
@@ -122,19 +121,11 @@ def test_machine_attributions_are_listed_kept_and_removed(db) -> None:  # type: 
 
 @pytest.mark.sqlite_only
 def test_an_older_database_is_upgraded_with_its_attributions(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
-        connection.execute(text("INSERT INTO profiles (id, name, age, language, is_default, "
-                                "created_at) VALUES (1, 'An', 9, 'vi', 0, '2026-01-01')"))
-        connection.execute(text("INSERT INTO attributions (profile_id, kind, value) "
-                                "VALUES (1, 'port', '8081')"))
-    engine.dispose()
-    db = open_database(url)
-    try:
+    with upgraded_from(tmp_path, "0005", (
+        "INSERT INTO profiles (id, name, age, language, is_default, created_at) "
+        "VALUES (1, 'An', 9, 'vi', 0, '2026-01-01')",
+        "INSERT INTO attributions (profile_id, kind, value) VALUES (1, 'port', '8081')",
+    )) as db:
         with db.begin() as session:
             an = find_profile(session, "An")
             assert [(a.kind, a.value) for a in an.attributions] == [("port", "8081")]
@@ -144,5 +135,3 @@ def test_an_older_database_is_upgraded_with_its_attributions(tmp_path) -> None: 
             with pytest.raises(Exception, match="ck_attributions_kind|CHECK"):
                 session.execute(text("INSERT INTO attributions (profile_id, kind, value) "
                                      "VALUES (1, 'planet', 'mars')"))
-    finally:
-        db.close()

@@ -8,8 +8,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
 
 from guardian.decision import Reason
 from guardian.domain_index import DomainIndex
@@ -20,8 +18,8 @@ from guardian.policy import ProfilePolicy, load_policy
 from guardian.reports import weekly_summary
 from guardian.reports.text import ReportText
 from guardian.signups import is_signup_page, parse_signup_pages
-from guardian.storage.database import _alembic_config, open_database
 from guardian.storage.profiles import add_profile, add_rule, find_profile, get_profile
+from tests.old_databases import upgraded_from
 from tests.proxy_harness import GuardianProxy, fetch, wait_until
 from tests.proxy_harness import guardian_cli as guardian
 from tests.reliability.internet import FakeInternet
@@ -125,24 +123,13 @@ def test_the_cli_turns_it_off_and_explain_follows(cli) -> None:  # type: ignore[
 
 @pytest.mark.sqlite_only
 def test_an_older_database_gets_what_each_childs_preset_gives(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0006")
-        for number, (name, age) in enumerate((("An", 9), ("Binh", 15), ("Chi", 16)), 1):
-            connection.execute(text(
-                "INSERT INTO profiles (id, name, age, language, is_default, created_at) "
-                f"VALUES ({number}, '{name}', {age}, 'vi', 0, '2026-01-01')"))
-    engine.dispose()
-    db = open_database(url)
-    try:
-        with db.begin() as session:
-            assert [get_profile(session, n).social_signup for n in (1, 2, 3)] == [
-                True, True, False]
-    finally:
-        db.close()
+    children = [
+        "INSERT INTO profiles (id, name, age, language, is_default, created_at) "
+        f"VALUES ({number}, '{name}', {age}, 'vi', 0, '2026-01-01')"
+        for number, (name, age) in enumerate((("An", 9), ("Binh", 15), ("Chi", 16)), 1)
+    ]
+    with upgraded_from(tmp_path, "0006", children) as db, db.begin() as session:
+        assert [get_profile(session, n).social_signup for n in (1, 2, 3)] == [True, True, False]
 
 
 def test_the_weekly_summary_counts_the_attempts_and_suggests_a_talk(db) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,7 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from guardian.datadir import resolve_data_dir
 from guardian.decision import Action
@@ -17,7 +16,7 @@ from guardian.domain_index import DomainIndex
 from guardian.errors import AlreadyExists, NotFound, StorageError, UsageError
 from guardian.policy import load_policy
 from guardian.storage.activity import LoggedRequest, append_requests, recent_activity
-from guardian.storage.database import _alembic_config, open_database
+from guardian.storage.database import open_database
 from guardian.storage.policy_version import policy_version
 from guardian.storage.profiles import (
     add_profile,
@@ -26,6 +25,7 @@ from guardian.storage.profiles import (
     remove_rule,
     set_category,
 )
+from tests.old_databases import upgraded_from
 
 pytestmark = pytest.mark.both_backends
 
@@ -81,24 +81,11 @@ KEPT = {"attributions": "SELECT kind, value FROM attributions",
 @pytest.mark.parametrize("start", ["0001", "0003", "0006"])
 def test_upgrading_an_older_database_keeps_every_row(tmp_path, start: str) -> None:  # type: ignore[no-untyped-def]
     """A migration that rebuilds a table (SQLite's batch mode) must not cascade deletes."""
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, start)
-        for statement in OLD_HOUSEHOLD:
-            connection.execute(text(statement))
-    engine.dispose()
-    db = open_database(url)
-    try:
-        with db.begin() as session:
-            kept = {name: session.execute(text(query)).all() for name, query in KEPT.items()}
-            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again
-        assert kept == {"attributions": [("port", "8081")], "rules": [("blocked.example",)],
-                        "categories": [("gambling", 1)], "log": [("school.example", 1)]}
-    finally:
-        db.close()
+    with upgraded_from(tmp_path, start, OLD_HOUSEHOLD) as db, db.begin() as session:
+        kept = {name: session.execute(text(query)).all() for name, query in KEPT.items()}
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again
+    assert kept == {"attributions": [("port", "8081")], "rules": [("blocked.example",)],
+                    "categories": [("gambling", 1)], "log": [("school.example", 1)]}
 
 
 def test_postgresql_sessions_speak_utc_and_plain_urls_use_psycopg(postgres_url) -> None:  # type: ignore[no-untyped-def]
