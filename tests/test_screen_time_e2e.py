@@ -7,11 +7,14 @@ import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from guardian.zones import household_zone
+from guardian.storage.database import open_database
+from guardian.storage.settings import HOUSEHOLD_TIMEZONE, set_setting
 from tests.proxy_harness import GuardianProxy, Upstream, fetch, free_port, wait_until
 from tests.proxy_harness import guardian_cli as guardian
 
@@ -78,14 +81,25 @@ def test_budget_runs_out_child_asks_parent_approves(tmp_path, web) -> None:  # t
         assert "refresh" not in done.text and "15" in done.text
 
 
+def household_at_ten(data: Path) -> ZoneInfo:
+    """Make the household's zone one where it is now 10:xx, so a window two hours on is today."""
+    offset = (10 - datetime.now(UTC).hour + 12) % 24 - 12  # UTC-12 .. UTC+11
+    zone = ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT")  # Etc/GMT-7 is UTC+7
+    db = open_database(f"sqlite:///{data / 'guardian.db'}")
+    try:
+        with db.begin() as session:
+            set_setting(session, HOUSEHOLD_TIMEZONE, zone.key)
+    finally:
+        db.close()
+    return zone
+
+
 def test_outside_allowed_hours_says_when_access_returns(tmp_path, web) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "data"
     guardian(data, "profile", "add", "Kid", "--age", "12", "--language", "vi", "--default")
-    local = datetime.now(UTC).astimezone(household_zone())
+    local = datetime.now(UTC).astimezone(household_at_ten(data))
     start = local + timedelta(hours=2)
     end = local + timedelta(hours=3)
-    if start.date() != end.date() or start.date() != local.date():
-        pytest.skip("too close to midnight for a same-day window")
     window = f"{start:%H:%M}-{end:%H:%M}"
     guardian(data, "time", "hours", "Kid", "all", window)
     with GuardianProxy(data) as proxy:
