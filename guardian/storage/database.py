@@ -145,15 +145,18 @@ def _prepare_sqlite_file(url: str) -> None:
 
 
 def _migrate(connection: Connection) -> None:
-    """Bring the schema up to date in one transaction.
+    """Bring the schema up to date.
 
     On SQLite a migration that changes a table in a way ALTER TABLE cannot
     (Alembic's batch mode) copies it, drops the original and renames the
     copy. With foreign keys on, that drop deletes every row that refers to
     the table (ON DELETE CASCADE): a profile's attributions, rules and log
     attribution would go. So foreign keys are off while migrating (SQLite
-    ignores the pragma inside a transaction: it is set before), and the
-    result is checked with `foreign_key_check` before it is committed.
+    ignores the pragma inside a transaction: it is set before), and
+    `foreign_key_check` afterwards turns a row left pointing nowhere into
+    one clear error. With Python's sqlite3 driver a transaction begins at the
+    first data change, not at DDL, so schema changes before it are already
+    kept: the check reports, it cannot promise to undo.
     """
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
